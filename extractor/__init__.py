@@ -1,0 +1,20 @@
+"""Directive extraction from Vietnamese meeting conclusions.
+
+>>> from extractor import extract
+>>> doc = extract(text="Giao Bộ Tài chính chủ trì ...")
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "extract", "extract_file"]
+
+
+def __getattr__(name):
+    # Lazy: importing the package must not load spaCy and underthesea models.
+    if name in ("extract", "extract_file"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(name)

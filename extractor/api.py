@@ -1,0 +1,218 @@
+"""The Python API: text or file in, :class:`extractor.schema.Document` out.
+
+>>> from extractor import extract
+>>> doc = extract("Giao Bộ Tài chính chủ trì rà soát các quy định, báo cáo Thủ tướng Chính phủ.")
+>>> [d.actor.text for d in doc.directives]
+['Bộ Tài chính']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from typing import Optional, Union
+
+from . import __version__
+from .assemble import DirectiveRecord, Ref
+from .metadata import Found, read_metadata
+from .normalize import normalize_text
+from .schema import (
+    Deadline,
+    DeadlineKind,
+    Directive,
+    Document,
+    DocumentInfo,
+    Entity,
+    EntityKind,
+    Meeting,
+    SkippedRegion,
+    Source,
+    Span,
+)
+
+MODES = ("rules",)
+DEFAULT_MODE = "rules"
+
+
+class ExtractionError(Exception):
+    """The text could not be processed (a reader's error carries the file name)."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _span(text: str, ref: Optional[Ref], cls=Span, **extra):
+    if ref is None:
+        return None
+    return cls(text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule, **extra)
+
+
+class _Builder:
+    """Turns the pipeline's records into the contract's models."""
+
+    def __init__(self, text: str, on: Optional[dt.date]):
+        from .gazetteer import get_gazetteer
+
+        self.text = text
+        self.on = on
+        self.gazetteer = get_gazetteer()
+        self.warnings: list[str] = []
+
+    def entity(self, ref: Optional[Ref]) -> Optional[Entity]:
+        if ref is None:
+            return None
+        surface = self.text[ref.start : ref.end]
+        res = self.gazetteer.resolve(surface, self.on, context=self.text)
+        return Entity(
+            text=surface,
+            start=ref.start,
+            end=ref.end,
+            source=ref.rule if res.canonical is None else f"{ref.rule}+{res.rule}",
+            kind=res.kind,
+            canonical=res.canonical,
+            person=res.person,
+            members=list(res.members),
+        )
+
+    def found_entity(self, found: Optional[Found]) -> Optional[Entity]:
+        return None if found is None else self.entity(Ref(found.start, found.end, found.rule))
+
+    def deadline(self, ref: Optional[Ref]) -> Optional[Deadline]:
+        from .deadlines import parse_deadline
+
+        if ref is None:
+            return None
+        surface = self.text[ref.start : ref.end]
+        value = parse_deadline(surface, self.on)
+        if value.warning:
+            self.warnings.append(f"deadline {surface!r}: {value.warning}")
+        return Deadline(
+            text=surface,
+            start=ref.start,
+            end=ref.end,
+            source=ref.rule,
+            date=value.date,
+            granularity=value.granularity,
+            kind=DeadlineKind(value.kind),
+            recurrence=value.recurrence,
+        )
+
+    def directive(self, rec: DirectiveRecord, text_hash: str) -> Directive:
+        key = f"{text_hash}:{rec.action.start}:{rec.action.end}"
+        return Directive(
+            id="d-" + hashlib.sha1(key.encode()).hexdigest()[:16],
+            issuer=self.entity(rec.issuer),
+            actor=self.entity(rec.actor),
+            coactors=[self.entity(r) for r in rec.coactors],
+            action=_span(self.text, rec.action),
+            topic=_span(self.text, rec.topic),
+            purpose=_span(self.text, rec.purpose),
+            report_to=self.entity(rec.report_to),
+            deadline=self.deadline(rec.deadline),
+            modality=rec.modality,
+            evidence=_span(self.text, rec.evidence),
+            confidence=rec.confidence,
+            rules=list(dict.fromkeys(rec.rules)),
+        )
+
+
+def extract_text(
+    raw_text: str,
+    *,
+    doc_date: Optional[dt.date] = None,
+    mode: str = DEFAULT_MODE,
+    source: Optional[Source] = None,
+    warnings: tuple[str, ...] = (),
+    with_text: bool = False,
+) -> Document:
+    """Extract the directives of one text (already decoded)."""
+    from .pipeline import build
+
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
+    text = normalize_text(raw_text)
+    if source is None:
+        source = Source(sha256=_sha256(raw_text.encode("utf-8")), format="text", chars=len(text))
+    else:
+        source = source.model_copy(update={"chars": len(text)})
+    doc = build(mode)(text)
+    meta = read_metadata(doc, doc_date)
+    builder = _Builder(text, meta.date)
+    text_hash = _sha256(text.encode("utf-8"))
+    directives = [builder.directive(rec, text_hash) for rec in doc._.directives]
+    meeting = None
+    if meta.meeting_title or meta.chair:
+        meeting = Meeting(
+            title=_span(text, _ref(meta.meeting_title)),
+            date=meta.meeting_date.isoformat() if meta.meeting_date else None,
+            date_text=_span(text, _ref(meta.meeting_date_found)),
+            chair=builder.found_entity(meta.chair),
+        )
+    info = DocumentInfo(
+        number=meta.number.value if meta.number else None,
+        date=meta.date.isoformat() if meta.date else None,
+        issuing_body=builder.found_entity(meta.issuing_body),
+        meeting=meeting,
+    )
+    skipped = [
+        SkippedRegion(text=text[r.start : r.end], start=r.start, end=r.end, source=r.rule,
+                      reason=r.reason)  # fmt: skip
+        for r in doc._.skipped or []
+    ]
+    all_warnings = list(dict.fromkeys([*warnings, *meta.warnings, *builder.warnings]))
+    return Document(
+        extractor_version=__version__,
+        source=source,
+        document=info,
+        directives=directives,
+        skipped=skipped,
+        warnings=all_warnings,
+        text=text if with_text else None,
+    )
+
+
+def _ref(found: Optional[Found]) -> Optional[Ref]:
+    return None if found is None else Ref(found.start, found.end, found.rule)
+
+
+def extract_file(
+    path: Union[str, os.PathLike],
+    *,
+    doc_date: Optional[dt.date] = None,
+    mode: str = DEFAULT_MODE,
+    with_text: bool = False,
+) -> Document:
+    """Read a file (any supported format) and extract its directives.
+
+    Raises :class:`extractor.readers.ReadError` with a one-line message naming
+    the file when it cannot be read.
+    """
+    from .readers import read_document
+
+    raw = read_document(path)
+    source = Source(
+        path=os.fspath(path), sha256=raw.sha256, format=raw.format, chars=0, encoding=raw.encoding
+    )
+    return extract_text(raw.text, doc_date=doc_date, mode=mode, source=source,
+                        warnings=tuple(raw.warnings), with_text=with_text)  # fmt: skip
+
+
+def extract(
+    text: Optional[str] = None,
+    *,
+    path: Union[str, os.PathLike, None] = None,
+    doc_date: Optional[dt.date] = None,
+    mode: str = DEFAULT_MODE,
+    with_text: bool = False,
+) -> Document:
+    """Extract directives from ``text``, or from the file at ``path``."""
+    if (text is None) == (path is None):
+        raise TypeError("give exactly one of text or path")
+    if path is not None:
+        return extract_file(path, doc_date=doc_date, mode=mode, with_text=with_text)
+    return extract_text(text, doc_date=doc_date, mode=mode, with_text=with_text)
+
+
+__all__ = ["extract", "extract_file", "extract_text", "ExtractionError", "EntityKind"]

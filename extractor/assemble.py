@@ -1,0 +1,663 @@
+"""Stage 6: assembly of directives from blocks, sentences, cues, actors and deadlines.
+
+Plain functions over a processed ``Doc`` (textacy's habit): the spaCy component
+at the bottom only wraps :func:`assemble`. The reading of one clause is:
+
+    [topic ,] [condition ,] [leader issuer-verb] [assign-cue] [actor]
+    [chủ trì] [, phối hợp với coactors] [deadline] [modal / khẩn trương]
+    ACTION [để PURPOSE] [, báo cáo RECIPIENT] [DEADLINE]
+
+One directive per instructed action: a sentence is cut into clauses at ";"
+and at commas that start a new action (a cue, a new actor, or a verb phrase
+after a complete one), and a clause without an actor takes the one before it,
+or the heading / lead-in that governs its list item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from . import extensions  # noqa: F401
+from .normalize import fold
+from .resources import Cue, cue_lexicon, read_json
+from .rules import longest_spans
+
+# Cue functions that start a new clause after a comma.
+SPLIT_FUNCTIONS = {"modal", "prohibit", "urgency", "intensify", "require", "assign", "request",
+                   "permit"}  # fmt: skip
+# Cue functions that make a clause a directive wherever it stands.
+STRONG_FUNCTIONS = {"assign", "require", "request", "permit", "prohibit"}
+# Cue functions that make a clause a directive inside a conclusion or task section.
+WEAK_FUNCTIONS = {"modal", "urgency", "intensify", "lead", "coordinate"}
+PUNCT = {",", ";", ":", ".", "!", "?", "…", "...", "(", ")", "-", "–", "\"", "“", "”"}
+
+
+@dataclass
+class Ref:
+    """A character span with the rule that produced it."""
+
+    start: int
+    end: int
+    rule: str
+
+    @classmethod
+    def of(cls, span: Span, rule: str) -> "Ref":
+        return cls(span.start_char, span.end_char, rule)
+
+
+@dataclass
+class DirectiveRecord:
+    evidence: Ref
+    action: Ref
+    modality: str
+    actor: Optional[Ref] = None
+    issuer: Optional[Ref] = None
+    coactors: list[Ref] = field(default_factory=list)
+    topic: Optional[Ref] = None
+    purpose: Optional[Ref] = None
+    report_to: Optional[Ref] = None
+    deadline: Optional[Ref] = None
+    urgent: Optional[Ref] = None
+    confidence: float = 0.5
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Frame:
+    """What a heading or lead-in hands down to the list items under it."""
+
+    level: int
+    actor: Optional[Ref] = None
+    topic: Optional[Ref] = None
+    directive: bool = False
+    modality: Optional[str] = None
+    deadline: Optional[Ref] = None
+    rule: str = ""
+
+
+@dataclass
+class Clause:
+    tokens: list[Token]
+    actor: Optional[Ref] = None
+    issuer: Optional[Ref] = None
+    coactors: list[Ref] = field(default_factory=list)
+    topic: Optional[Ref] = None
+    action: Optional[tuple[int, int]] = None  # indices into tokens, end exclusive
+    purpose: Optional[tuple[int, int]] = None
+    report_to: Optional[Ref] = None
+    deadline: Optional[Ref] = None
+    urgent: Optional[Ref] = None
+    cues: list[Cue] = field(default_factory=list)
+    past: bool = False
+    non_directive: bool = False
+    conditional: bool = False
+    completion_only: bool = False
+
+
+class DocIndex:
+    """Cues, actors and deadlines of a Doc, indexed by the token they start at."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        lex = cue_lexicon().by_id()
+        self.cues: dict[int, list[tuple[Cue, Span]]] = {}
+        for span in doc.spans.get("cues", []):
+            cue = lex.get(span.id_)
+            if cue is not None and _cue_applies(cue, span):
+                self.cues.setdefault(span.start, []).append((cue, span))
+        self.actors = {s.start: s for s in longest_spans(doc.spans.get("actors", []))}
+        for start, entries in list(self.cues.items()):
+            # An assigning cue counts only before an actor ("giao Bộ X", not "giao thông").
+            entries = [(c, s) for c, s in entries if not c.actor_after or self._actor_after(s)]
+            entries.sort(key=lambda e: -len(e[1]))
+            self.cues[start] = entries
+        self.deadlines = {s.start: s for s in longest_spans(doc.spans.get("deadlines", []))}
+        titles = read_json("leaders.json")["titles"]
+        self.leader_titles = sorted((t.lower() for t in titles), key=len, reverse=True)
+
+    def _actor_after(self, span: Span) -> bool:
+        i = span.end
+        while i < len(self.doc) and (self.doc[i].is_space or self.doc[i].lower_ in ("cho", ":")):
+            i += 1
+        return i in self.actors
+
+    def cue(self, i: int, functions) -> Optional[tuple[Cue, Span]]:
+        for cue, span in self.cues.get(i, []):
+            if cue.function in functions:
+                return cue, span
+        return None
+
+    def is_leader(self, span: Span) -> bool:
+        low = span.text.lower()
+        return any(low.startswith(t) for t in self.leader_titles)
+
+
+def _prev_words(span: Span, n: int = 2) -> list[str]:
+    doc, out, i = span.doc, [], span.start - 1
+    while i >= 0 and len(out) < n:
+        if not doc[i].is_space:
+            out.append(doc[i].lower_)
+        i -= 1
+    return out
+
+
+def _next_word(span: Span) -> str:
+    doc, i = span.doc, span.end
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return doc[i].lower_ if i < len(doc) else ""
+
+
+def _cue_applies(cue: Cue, span: Span) -> bool:
+    prev = _prev_words(span)
+    if prev and (prev[0] in cue.not_after or " ".join(reversed(prev)) in cue.not_after):
+        return False
+    return _next_word(span) not in cue.not_before
+
+
+# -- clause splitting -----------------------------------------------------------------
+
+
+def _sentence_tokens(doc: Doc, start: int, end: int, skipped) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    return [
+        t
+        for t in span
+        if not t.is_space and not any(r.start <= t.idx < r.end for r in skipped)
+    ]
+
+
+def split_clauses(tokens: list[Token], ix: DocIndex) -> list[list[Token]]:
+    """Cut a sentence's tokens into clauses, one instructed action each."""
+    clauses: list[list[Token]] = [[]]
+    depth = 0
+    in_purpose = False
+    skip_until = -1
+    for k, tok in enumerate(tokens):
+        if tok.i < skip_until:
+            clauses[-1].append(tok)
+            continue
+        actor = ix.actors.get(tok.i)
+        if actor is not None:  # never cut inside an actor ("các bộ, ngành, địa phương")
+            skip_until = actor.end
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth = max(0, depth - 1)
+        if tok.text == ";" and depth == 0:
+            clauses.append([])
+            in_purpose = False
+            continue
+        if tok.text == "," and depth == 0 and not in_purpose and k + 1 < len(tokens):
+            if _starts_new_action(tokens, k + 1, clauses[-1], ix):
+                clauses.append([])
+                continue
+        if ix.cue(tok.i, {"purpose"}) and clauses[-1] and _has_verb(clauses[-1]):
+            in_purpose = True
+        clauses[-1].append(tok)
+    return [c for c in clauses if any(t.text not in PUNCT for t in c)]
+
+
+def _has_verb(tokens: list[Token]) -> bool:
+    return any(t.pos_ == "VERB" for t in tokens)
+
+
+def _chunk_len(tokens: list[Token], k: int) -> int:
+    n = 0
+    while k + n < len(tokens) and tokens[k + n].text not in {",", ";"}:
+        n += 1
+    return n
+
+
+def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: DocIndex) -> bool:
+    tok = tokens[k]
+    if ix.cue(tok.i, {"coordinate", "report", "purpose"}):
+        return False
+    if ix.cue(tok.i, SPLIT_FUNCTIONS | {"completion"}):
+        return True
+    if tok.lower_ in ("đồng thời",):
+        return True
+    actor = ix.actors.get(tok.i)
+    if actor is not None:
+        after = [t for t in tokens[k:] if t.i >= actor.end][:1]
+        return bool(after) and (after[0].pos_ == "VERB" or bool(ix.cues.get(after[0].i)))
+    if tok.pos_ != "VERB" or _chunk_len(tokens, k) < 3:
+        return False
+    if any(ix.cue(t.i, {"prohibit"}) for t in current[:3]):
+        return False  # "không để A, B, C": a list of things not to let happen
+    verbs = [j for j, t in enumerate(current) if t.pos_ == "VERB"]
+    return bool(verbs) and len(current) - verbs[0] >= 3
+
+
+# -- reading one clause -----------------------------------------------------------------
+
+_LEADING_FILLERS = {"và", "đồng thời", "cũng", "trong đó", "đặc biệt", "nhất là", "sau đó",
+                    "ngoài ra", "bên cạnh đó", "mặt khác", "đồng thời,"}  # fmt: skip
+
+
+def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clause:
+    """Roles of one clause (see the module docstring for the order)."""
+    c = Clause(tokens)
+    n = len(tokens)
+    p = 0
+
+    def at(functions):
+        return ix.cue(tokens[p].i, functions) if p < n else None
+
+    def skip(span: Span) -> int:
+        q = p
+        while q < n and tokens[q].i < span.end:
+            q += 1
+        return q
+
+    def to_comma(q: int) -> int:
+        while q < n and tokens[q].text != ",":
+            q += 1
+        return q
+
+    while p < n and (tokens[p].text in PUNCT or tokens[p].lower_ in _LEADING_FILLERS):
+        p += 1
+    if p < n and sentence_start and (hit := at({"topic"})):
+        q = to_comma(skip(hit[1]))
+        if q < n and q > skip(hit[1]):
+            c.topic = Ref(tokens[skip(hit[1])].idx, _end(tokens[q - 1]), hit[0].id)
+            p = q + 1
+    if p < n and (hit := at({"condition"})):
+        q = to_comma(skip(hit[1]))
+        if q < n:
+            c.conditional = True
+            p = q + 1
+    # A leader and the verb by which they speak: the issuer, not the actor.
+    actor = ix.actors.get(tokens[p].i) if p < n else None
+    if actor is not None and ix.is_leader(actor):
+        q = skip(actor)
+        while q < n and q - skip(actor) < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
+            q += 1  # the person's name after the title
+        verb = ix.cue(tokens[q].i, {"issuer_verb", "assign", "require", "request", "permit",
+                                    "non_directive", "conclusion"}) if q < n else None  # fmt: skip
+        if verb is not None:
+            c.issuer = Ref.of(actor, "issuer.leader_verb")
+            p = q
+            if verb[0].function == "non_directive":
+                c.non_directive = True
+                return c
+            if verb[0].function in ("issuer_verb", "conclusion"):
+                c.cues.append(verb[0])
+                p = skip(verb[1])
+                if p < n and tokens[p].text in (":", ","):
+                    p += 1
+    # Assigning cue with its actor after it: "Giao Bộ X ...", "đề nghị Tổ công tác ..."
+    if p < n and (hit := at({"assign", "require", "request", "permit"})):
+        c.cues.append(hit[0])
+        p = skip(hit[1])
+        if p < n and tokens[p].lower_ == "cho":
+            p += 1
+        if p < n and (actor := ix.actors.get(tokens[p].i)) is not None:
+            c.actor = Ref.of(actor, f"actor.after_{hit[0].id}")
+            p = skip(actor)
+    elif p < n and (actor := ix.actors.get(tokens[p].i)) is not None:
+        c.actor = Ref.of(actor, "actor.subject")
+        p = skip(actor)
+    # Between the actor and the action: roles, modals, a deadline, a past marker.
+    while p < n:
+        tok = tokens[p]
+        if (dl := ix.deadlines.get(tok.i)) is not None:
+            c.deadline = c.deadline or Ref.of(dl, dl.id_ or "deadline")
+            p = skip(dl)
+        elif hit := at({"past"}):
+            c.past = True
+            p = skip(hit[1])
+        elif hit := at({"non_directive"}):
+            c.non_directive = True
+            return c
+        elif hit := at({"urgency"}):
+            c.cues.append(hit[0])
+            c.urgent = Ref.of(hit[1], hit[0].id)
+            p = skip(hit[1])
+        elif hit := at({"modal", "lead", "require", "request", "assign"}):
+            c.cues.append(hit[0])
+            p = skip(hit[1])
+            if hit[0].function in ("require", "request", "assign") and p < n:
+                if (actor := ix.actors.get(tokens[p].i)) is not None and c.actor is None:
+                    c.actor = Ref.of(actor, f"actor.after_{hit[0].id}")
+                    p = skip(actor)
+        elif hit := at({"coordinate"}):
+            c.cues.append(hit[0])
+            p = _read_coactors(tokens, skip(hit[1]), ix, c)
+        elif tok.text == "," or tok.lower_ in ("cần", "cũng", "sớm"):
+            p += 1
+        else:
+            break
+    _read_action(tokens, p, ix, c)
+    return c
+
+
+def _end(tok: Token) -> int:
+    return tok.idx + len(tok.text)
+
+
+def _read_coactors(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> int:
+    n = len(tokens)
+    while p < n:
+        actor = ix.actors.get(tokens[p].i)
+        if actor is not None:
+            c.coactors.append(Ref.of(actor, "coactor.after_phoi_hop"))
+            while p < n and tokens[p].i < actor.end:
+                p += 1
+        elif tokens[p].lower_ in (",", "và", "cùng", "với") and c.coactors:
+            p += 1
+        else:
+            break
+    if not c.coactors:  # an unknown body: the noun phrase up to the first verb
+        q = p
+        while q < n and tokens[q].pos_ not in ("VERB",) and tokens[q].text not in (",", ";"):
+            q += 1
+        if q > p:
+            c.coactors.append(Ref(tokens[p].idx, _end(tokens[q - 1]), "coactor.noun_phrase"))
+            p = q
+    return p
+
+
+def _read_action(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> None:
+    n = len(tokens)
+    end = n
+    purpose_at = None
+    q = p + 1
+    while q < n:
+        tok = tokens[q]
+        if (dl := ix.deadlines.get(tok.i)) is not None and purpose_at is None:
+            c.deadline = c.deadline or Ref.of(dl, dl.id_ or "deadline")
+            end = min(end, q)
+            break
+        if tok.text in (",", "và") and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
+            report = tokens[q + 1]
+            r = q + 2
+            while r < n and tokens[r].i < report.i + 1:
+                r += 1
+            actor = ix.actors.get(tokens[r].i) if r < n else None
+            if actor is not None:
+                c.report_to = Ref.of(actor, "report_to.tail")
+            end = min(end, q)
+            _tail_deadline(tokens, q + 1, ix, c)
+            break
+        if tok.text == "," and q + 1 < n and ix.cue(tokens[q + 1].i, {"completion"}):
+            end = min(end, q)
+            _tail_deadline(tokens, q + 1, ix, c)
+            break
+        if purpose_at is None and ix.cue(tok.i, {"purpose"}) and not _inside_cue(tok, ix):
+            purpose_at = q
+            end = min(end, q)
+        q += 1
+    while end > p and tokens[end - 1].text in PUNCT:
+        end -= 1
+    if end > p:
+        c.action = (p, end)
+        first = tokens[p]
+        if ix.cue(first.i, {"report"}) and c.report_to is None:
+            nxt = next((t for t in tokens[p + 1 : end] if t.i >= first.i + 1), None)
+            actor = ix.actors.get(nxt.i) if nxt is not None else None
+            if actor is not None:
+                c.report_to = Ref.of(actor, "report_to.action")
+        if ix.cue(first.i, {"completion"}) and c.deadline is not None and end - p <= 2:
+            c.completion_only = True
+    if purpose_at is not None:
+        pend = n
+        for r in range(purpose_at + 1, n):
+            if ix.deadlines.get(tokens[r].i) is not None:
+                c.deadline = c.deadline or Ref.of(
+                    ix.deadlines[tokens[r].i], ix.deadlines[tokens[r].i].id_ or "deadline"
+                )
+                pend = r
+                break
+        while pend > purpose_at and tokens[pend - 1].text in PUNCT:
+            pend -= 1
+        if pend > purpose_at + 1:
+            c.purpose = (purpose_at, pend)
+
+
+def _tail_deadline(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
+    for tok in tokens[q:]:
+        dl = ix.deadlines.get(tok.i)
+        if dl is not None:
+            c.deadline = c.deadline or Ref.of(dl, dl.id_ or "deadline")
+            return
+
+
+def _inside_cue(tok: Token, ix: DocIndex) -> bool:
+    """True for 'để' inside 'không để' (a prohibition, not a purpose)."""
+    for start, entries in ix.cues.items():
+        for cue, span in entries:
+            if cue.function == "prohibit" and span.start < tok.i < span.end:
+                return True
+    return False
+
+
+# -- the document walk ----------------------------------------------------------------
+
+
+@dataclass
+class WalkState:
+    frames: list[Frame] = field(default_factory=list)
+    section: Optional[str] = None
+    conclusion_seen: bool = False
+    issuer: Optional[Ref] = None
+
+
+def _modality(c: Clause, governing: Optional[str], ix: DocIndex) -> str:
+    if c.action is not None:
+        head = c.tokens[c.action[0] : c.action[0] + 2]
+        for cue_fn, modality in (("prohibit", "prohibition"), ("permit", "permission")):
+            if any(ix.cue(t.i, {cue_fn}) for t in head):
+                return modality
+    for cue in c.cues:
+        if cue.function == "permit":
+            return "permission"
+        if cue.function == "request" or (cue.function == "modal" and cue.modality == "recommendation"):
+            return "recommendation"
+    return governing or "obligation"
+
+
+def assemble(doc: Doc) -> list[DirectiveRecord]:
+    """All directives of a processed Doc, in text order, each once."""
+    ix = DocIndex(doc)
+    skipped = doc._.skipped or []
+    blocks = doc._.blocks or []
+    state = WalkState()
+    has_conclusion = any(
+        cue.function == "conclusion" and not any(r.start <= s.start_char < r.end for r in skipped)
+        for entries in ix.cues.values()
+        for cue, s in entries
+    )
+    records: list[DirectiveRecord] = []
+    seen: set[tuple[str, str]] = set()
+    for block in blocks:
+        _enter_block(block, state, doc, ix)
+        frame = state.frames[-1] if state.frames else None
+        for s_start, s_end in block.sentences:
+            tokens = _sentence_tokens(doc, s_start, s_end, skipped)
+            if not tokens:
+                continue
+            evidence = Ref(s_start, s_end, "segment.sentence")
+            sentence_records, readings = _read_sentence(
+                tokens, ix, state, frame, has_conclusion, evidence
+            )
+            for rec in sentence_records:
+                key = (fold(doc.text[rec.actor.start : rec.actor.end]) if rec.actor else "",
+                       fold(doc.text[rec.action.start : rec.action.end]))  # fmt: skip
+                if key in seen:
+                    continue
+                seen.add(key)
+                records.append(rec)
+            _after_sentence(doc, tokens, readings, ix, state, block, s_end)
+    return records
+
+
+def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
+    """Close the frames this block ends; open the one it starts (heading actor or topic)."""
+    if block.is_heading:
+        state.frames.clear()
+        if block.section_kind:
+            state.section = block.section_kind
+        return
+    if block.level > 0:
+        while state.frames and state.frames[-1].level >= block.level:
+            state.frames.pop()
+    else:
+        state.frames = [f for f in state.frames if f.level > 0 or f.directive]
+    body = doc.text[block.body_start : block.end].rstrip()
+    heading_text = body[:-1].rstrip() if body.endswith(":") else body
+    span = doc.char_span(block.body_start, block.body_start + len(heading_text), alignment_mode="expand")
+    if span is None or not heading_text:
+        return
+    actor = ix.actors.get(span[0].i) if len(span) else None
+    if actor is not None and actor.end_char >= block.body_start + len(heading_text):
+        state.frames.append(Frame(block.level, actor=Ref.of(actor, "actor.heading"),
+                                  directive=True, rule="frame.actor_heading"))  # fmt: skip
+        return
+    topic = ix.cue(span[0].i, {"topic"})
+    if topic is not None and body.endswith(":"):
+        t_start = topic[1].end_char
+        while t_start < len(doc.text) and doc.text[t_start] == " ":
+            t_start += 1
+        parent = state.frames[-1] if state.frames else None
+        state.frames.append(Frame(block.level, topic=Ref(t_start, block.body_start + len(heading_text), topic[0].id),
+                                  actor=parent.actor if parent else None,
+                                  directive=parent.directive if parent else False,
+                                  rule="frame.topic_heading"))  # fmt: skip
+
+
+def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame],
+                   has_conclusion: bool, evidence: Ref):  # fmt: skip
+    """Directives of one sentence, and the clause readings (for what follows)."""
+    clauses = split_clauses(tokens, ix)
+    readings: list[Clause] = []
+    for k, toks in enumerate(clauses):
+        readings.append(read_clause(toks, ix, sentence_start=(k == 0)))
+    # Sentence-level gates: praise or a report before any strong cue.
+    sentence_nd = any(c.non_directive for c in readings)
+    # Before "kết luận như sau" / "Kết luận hội nghị" only a leader's own words direct.
+    leader_speaks = any(c.issuer is not None for c in readings)
+    past = False
+    records: list[DirectiveRecord] = []
+    prev_actor: Optional[Ref] = None
+    governing: Optional[str] = None
+    strong_seen = False
+    issuer = state.issuer
+    for c in readings:
+        if c.issuer is not None:
+            issuer = c.issuer
+        functions = {cue.function for cue in c.cues}
+        action_cues: set[str] = set()
+        action_ids: list[str] = []
+        if c.action is not None:
+            for t in c.tokens[c.action[0] : c.action[0] + 2]:
+                for cue, _ in ix.cues.get(t.i, []):
+                    if cue.function in STRONG_FUNCTIONS | WEAK_FUNCTIONS:
+                        action_cues.add(cue.function)
+                        action_ids.append(cue.id)
+        if functions & {"request"}:
+            governing = "recommendation"
+        elif functions & {"assign", "require"} and governing is None:
+            governing = "obligation"
+        strong = bool((functions | action_cues) & STRONG_FUNCTIONS) or strong_seen
+        strong_seen = strong_seen or bool(functions & {"assign", "require", "request"})
+        weak = bool((functions | action_cues) & WEAK_FUNCTIONS)
+        if c.actor is None:
+            c.actor = prev_actor
+            if c.actor is None and frame is not None and frame.actor is not None:
+                c.actor = frame.actor
+        prev_actor = c.actor
+        if c.topic is None and frame is not None:
+            c.topic = frame.topic
+        if c.deadline is None and frame is not None:
+            c.deadline = frame.deadline
+        past = c.past or (past and not functions & STRONG_FUNCTIONS)
+        if c.action is None or c.non_directive or past or sentence_nd and not strong:
+            continue
+        in_frame = frame is not None and frame.directive
+        zone_open = (not has_conclusion) or state.conclusion_seen or leader_speaks or in_frame
+        if not zone_open:
+            continue
+        assessment = state.section == "assessment"
+        head = c.tokens[c.action[0]]
+        imperative = in_frame and head.pos_ == "VERB"
+        if strong and not (assessment and not functions & {"assign", "require", "request"}):
+            confidence, rule = 0.9, "directive.strong_cue"
+        elif weak and zone_open and not assessment:
+            confidence, rule = 0.8, "directive.weak_cue_in_conclusion"
+        elif imperative and not assessment:
+            confidence, rule = 0.75, "directive.list_item_under_lead"
+        else:
+            continue
+        if c.actor is None:
+            confidence -= 0.15
+        if c.completion_only:
+            continue
+        records.append(_record(c, evidence, issuer, _modality(c, governing, ix), confidence,
+                               [rule, *(cue.id for cue in c.cues), *action_ids]))  # fmt: skip
+    # "..., hoàn thành trước X": the tail deadline reaches every task before it.
+    tail = next((c for c in reversed(readings) if c.completion_only), None)
+    if tail is not None:
+        for rec in records:
+            if rec.deadline is None:
+                rec.deadline = tail.deadline
+                rec.rules.append("deadline.completion_tail")
+    return records, readings
+
+
+def _record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,
+            rules: list[str]) -> DirectiveRecord:  # fmt: skip
+    a0, a1 = c.action
+    action = Ref(c.tokens[a0].idx, _end(c.tokens[a1 - 1]), "action.clause")
+    purpose = None
+    if c.purpose is not None:
+        p0, p1 = c.purpose
+        purpose = Ref(c.tokens[p0].idx, _end(c.tokens[p1 - 1]), "purpose.de_clause")
+    return DirectiveRecord(
+        evidence=evidence, action=action, modality=modality, actor=c.actor, issuer=issuer,
+        coactors=c.coactors, topic=c.topic, purpose=purpose, report_to=c.report_to,
+        deadline=c.deadline or c.urgent, confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        rules=rules,
+    )
+
+
+def _after_sentence(doc: Doc, tokens, readings, ix: DocIndex, state: WalkState, block,
+                    s_end: int) -> None:  # fmt: skip
+    """Update what later sentences inherit: the zone, the issuer, a lead-in frame."""
+    for tok in tokens:
+        for cue, span in ix.cues.get(tok.i, []):
+            if cue.function == "conclusion":
+                state.conclusion_seen = True
+    for c in readings:
+        if c.issuer is not None:
+            state.issuer = c.issuer
+    if doc.text[:s_end].rstrip().endswith(":") and readings:
+        functions = {cue.function for c in readings for cue in c.cues}
+        lead = readings[0]
+        if functions & (STRONG_FUNCTIONS | WEAK_FUNCTIONS | {"conclusion", "issuer_verb"}):
+            modality = "recommendation" if "request" in functions else None
+            state.frames.append(Frame(block.level, actor=lead.actor, directive=True,
+                                      modality=modality, deadline=lead.deadline,
+                                      rule="frame.lead_in"))  # fmt: skip
+
+
+class DirectiveAssembler:
+    """spaCy component: ``doc._.directives`` from :func:`assemble`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.directives = assemble(doc)
+        return doc
+
+
+@Language.factory("directive_assembler", assigns=["doc._.directives"])
+def create_assembler(nlp: Language, name: str) -> DirectiveAssembler:
+    return DirectiveAssembler(name)

@@ -1,0 +1,30 @@
+"""Builds the spaCy pipeline from ``pipeline.cfg`` (rules), once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+
+# Registering factories, tokenizers and misc functions is an import side effect.
+from . import assemble, clean, nlp, rules, segment  # noqa: F401
+from .resources import DATA_PACKAGE
+
+
+def load_config():
+    """The pipeline config shipped in the package."""
+    text = resources.files(DATA_PACKAGE).joinpath("pipeline.cfg").read_text(encoding="utf-8")
+    return spacy.util.load_config_from_str(text)
+
+
+@lru_cache(maxsize=None)
+def build(mode: str = "rules") -> Language:
+    """The pipeline for a mode, built and initialized once per process."""
+    if mode != "rules":
+        raise ValueError(f"unknown mode {mode!r}")
+    config = load_config()
+    pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    pipeline.initialize()
+    return pipeline

@@ -1,0 +1,175 @@
+"""The JSON contract: one :class:`Document` per input file.
+
+Every span carries offsets into the *normalized* text of the document
+(see :mod:`extractor.normalize`), with ``text == normalized[start:end]``.
+Every extracted field says where it came from (``source``: a rule id or
+``model``), as Presidio's recognizer results do.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Modality(str, Enum):
+    obligation = "obligation"
+    prohibition = "prohibition"
+    recommendation = "recommendation"
+    permission = "permission"
+
+
+class EntityKind(str, Enum):
+    government = "government"
+    ministry = "ministry"
+    agency = "agency"
+    province = "province"
+    department = "department"
+    district = "district"
+    commune = "commune"
+    collective = "collective"
+    working_group = "working_group"
+    person_role = "person_role"
+    other = "other"
+
+
+class Granularity(str, Enum):
+    day = "day"
+    month = "month"
+    quarter = "quarter"
+    half_year = "half_year"
+    year = "year"
+
+
+class DeadlineKind(str, Enum):
+    before = "before"
+    within = "within"
+    on = "on"
+    recurring = "recurring"
+    immediate = "immediate"
+    urgent = "urgent"
+    event = "event"
+
+
+class Span(_Model):
+    """A stretch of the normalized text."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    source: Optional[str] = Field(
+        default=None, description="Rule id or 'model' that produced this span."
+    )
+
+
+class Canonical(_Model):
+    """The gazetteer entry an actor resolves to."""
+
+    id: Optional[str] = None
+    name: str
+    kind: EntityKind
+    valid_from: Optional[str] = None
+    valid_to: Optional[str] = None
+    successor: Optional[str] = Field(
+        default=None, description="Name of the body holding the role today, if this one ended."
+    )
+
+
+class Entity(Span):
+    """An actor, coactor, issuer or report recipient named in the text."""
+
+    kind: EntityKind = EntityKind.other
+    canonical: Optional[Canonical] = None
+    person: Optional[str] = Field(default=None, description="Person named beside a title.")
+    members: list[Canonical] = Field(
+        default_factory=list, description="Each body of a span naming several bodies."
+    )
+
+
+class Deadline(Span):
+    date: Optional[str] = Field(default=None, description="ISO date: the last day allowed.")
+    granularity: Optional[Granularity] = None
+    kind: DeadlineKind = DeadlineKind.before
+    recurrence: Optional[str] = Field(
+        default=None, description="daily, weekly, monthly, quarterly, half_yearly or yearly."
+    )
+
+
+class Directive(_Model):
+    """One instructed action: who must do what, on which topic, by when."""
+
+    id: str
+    issuer: Optional[Entity] = None
+    actor: Optional[Entity] = None
+    coactors: list[Entity] = Field(default_factory=list)
+    action: Span
+    topic: Optional[Span] = None
+    purpose: Optional[Span] = None
+    report_to: Optional[Entity] = None
+    deadline: Optional[Deadline] = None
+    modality: Modality
+    evidence: Span
+    confidence: float = Field(ge=0.0, le=1.0)
+    rules: list[str] = Field(
+        default_factory=list, description="Ids of the rules (or 'model') that fired."
+    )
+
+
+class Meeting(_Model):
+    title: Optional[Span] = None
+    date: Optional[str] = None
+    date_text: Optional[Span] = None
+    chair: Optional[Entity] = None
+
+
+class DocumentInfo(_Model):
+    number: Optional[str] = Field(default=None, description="Số ký hiệu, e.g. 123/TB-VPCP.")
+    date: Optional[str] = None
+    issuing_body: Optional[Entity] = None
+    meeting: Optional[Meeting] = None
+
+
+class Source(_Model):
+    path: Optional[str] = None
+    sha256: str
+    format: str
+    chars: int = Field(ge=0, description="Length of the normalized text.")
+    encoding: Optional[str] = None
+
+
+class SkippedRegion(Span):
+    """Text read but set aside: boilerplate, a repeated copy, a recipients block."""
+
+    reason: str
+
+
+class Document(_Model):
+    """The extractor's output for one input document."""
+
+    schema_version: str = SCHEMA_VERSION
+    extractor_version: str
+    source: Source
+    document: DocumentInfo
+    directives: list[Directive] = Field(default_factory=list)
+    skipped: list[SkippedRegion] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    text: Optional[str] = Field(
+        default=None, description="The normalized text, when asked for (--with-text)."
+    )
+
+    def to_json(self) -> str:
+        """Deterministic JSON (stable key order, no NaN, UTF-8 text)."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def json_schema() -> dict:
+    """JSON Schema of :class:`Document`."""
+    return Document.model_json_schema()

@@ -1,0 +1,206 @@
+"""Stage 3: segmentation into blocks (lines), list items, headings and sentences.
+
+A sentence never crosses a line break. Each line is a :class:`Block` with its
+list marker ("I.", "1.", "a)", "(1)", "-", "+") and level, and whether it is a
+heading (a Roman-numbered or capitalised line) of an assessment or a task
+section. Sentences inside a line come from underthesea's ``sent_tokenize``,
+aligned back to offsets. Clauses are cut later, by the assembler, once actors
+and cues are known (a comma inside "các bộ, ngành, địa phương" is no boundary).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from spacy.language import Language
+from underthesea import sent_tokenize
+
+from .clean import Region
+from .resources import RuleError, data_path, regex_rules
+
+MARKER_KINDS = {
+    "marker.roman": "roman",
+    "marker.number": "number",
+    "marker.letter": "letter",
+    "marker.paren": "paren",
+    "marker.dash": "dash",
+    "marker.plus": "plus",
+}
+_LETTERS = re.compile(r"[^\W\d_]")
+_CLOSERS = "\"'”’»)"
+
+
+@dataclass
+class Block:
+    """One line of the text with its list marker and heading status."""
+
+    start: int
+    end: int
+    body_start: int
+    marker: Optional[str] = None
+    marker_kind: Optional[str] = None
+    level: int = 0
+    is_heading: bool = False
+    section_kind: Optional[str] = None
+    section_rule: Optional[str] = None
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+    def body(self, text: str) -> str:
+        return text[self.body_start : self.end]
+
+
+@lru_cache(maxsize=None)
+def _markers():
+    return [
+        (MARKER_KINDS[r.id], int(r.label), p)
+        for r, p in regex_rules("structure.json").compiled()
+        if r.id in MARKER_KINDS
+    ]
+
+
+@lru_cache(maxsize=None)
+def _inline_enumeration():
+    for r, p in regex_rules("structure.json").compiled():
+        if r.id == "inline.enumeration":
+            return p
+    raise RuleError("structure.json: rule inline.enumeration missing")
+
+
+@lru_cache(maxsize=None)
+def section_keywords() -> list[tuple[str, str, str]]:
+    """(folded keyword, section kind, rule id), longest keyword first."""
+    data = json.loads(data_path("sections.json").read_text(encoding="utf-8"))
+    rows = []
+    for sec in data["sections"]:
+        if sec["kind"] not in ("assessment", "tasks"):
+            raise RuleError(f"sections.json: {sec['id']}: unknown kind {sec['kind']!r}")
+        for kw in sec["keywords"]:
+            rows.append((kw.lower(), sec["kind"], sec["id"]))
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def classify_heading(heading: str) -> tuple[Optional[str], Optional[str]]:
+    """Section kind ('assessment' or 'tasks') of a heading, with the rule that decided."""
+    low = heading.lower()
+    best = None
+    for kw, kind, rule in section_keywords():
+        pos = low.find(kw)
+        if pos >= 0 and (best is None or pos < best[0]):
+            best = (pos, kind, rule)
+    return (best[1], best[2]) if best else (None, None)
+
+
+def _is_caps(body: str) -> bool:
+    letters = _LETTERS.findall(body)
+    if len(letters) < 6:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) >= 0.85
+
+
+def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    line = text[start:end]
+    out: list[tuple[int, int]] = []
+    cursor = 0
+    for sent in sent_tokenize(line):
+        sent = sent.strip()
+        if not sent:
+            continue
+        pos = line.find(sent, cursor)
+        if pos < 0:  # the tokenizer changed the text: fall back to the whole rest
+            out.append((start + cursor, end))
+            return out
+        # A closing quote cut off by the tokenizer belongs to the sentence before.
+        while out and sent[:1] in _CLOSERS and pos == out[-1][1] - start:
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+            sent = sent[1:].lstrip()
+            pos = line.find(sent, pos)
+        if sent:
+            out.append((start + pos, start + pos + len(sent)))
+            cursor = pos + len(sent)
+    return out
+
+
+def _clip(span: tuple[int, int], skipped: list[Region]) -> Optional[tuple[int, int]]:
+    """The part of a span outside skipped regions that touch its edges."""
+    s, e = span
+    for r in skipped:
+        if r.start <= s < r.end:
+            s = r.end
+        if r.start < e <= r.end:
+            e = r.start
+    return (s, e) if s < e else None
+
+
+def segment(text: str, skipped: list[Region]) -> list[Block]:
+    """Blocks of the text, skipped lines left out, each with its sentences."""
+    blocks: list[Block] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        span = _clip((start, end), skipped)
+        if span is None or not text[span[0] : span[1]].strip():
+            continue
+        start, end = span
+        block = Block(start, end, start)
+        body = text[start:end]
+        for kind, level, pattern in _markers():
+            m = pattern.match(body)
+            if m:
+                block.marker, block.marker_kind = m.group("marker"), kind
+                block.level, block.body_start = level, start + m.end()
+                break
+        body = text[block.body_start : end]
+        if block.marker_kind == "roman" or _is_caps(body):
+            block.is_heading = True
+            block.section_kind, block.section_rule = classify_heading(body)
+        block.sentences = [
+            clipped
+            for sent in _split_sentences(text, block.body_start, end)
+            for piece in _split_inline(text, sent)
+            if (clipped := _clip(piece, skipped)) is not None
+        ]
+        blocks.append(block)
+    return blocks
+
+
+def _split_inline(text: str, sent: tuple[int, int]) -> list[tuple[int, int]]:
+    """Cut '(1) ...; (2) ...' enumerations inside a sentence into their own sentences."""
+    s, e = sent
+    cuts = [s + m.end() - len(m.group(0).lstrip()) for m in _inline_enumeration().finditer(text[s:e])]
+    cuts = [c for c in cuts if c > s]
+    if not cuts:
+        return [sent]
+    bounds = [s, *cuts, e]
+    return [
+        (a, a + len(text[a:b].rstrip())) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()
+    ]
+
+
+class StructureSegmenter:
+    """spaCy component: ``doc._.blocks`` and sentence starts from :func:`segment`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc):
+        blocks = segment(doc.text, doc._.skipped or [])
+        doc._.blocks = blocks
+        starts = set()
+        for block in blocks:
+            for s, e in block.sentences:
+                starts.add(s)
+                starts.add(e)
+        for token in doc:
+            token.is_sent_start = token.i == 0 or token.idx in starts
+        return doc
+
+
+@Language.factory("structure_segmenter", assigns=["doc._.blocks", "token.is_sent_start"])
+def create_segmenter(nlp: Language, name: str) -> StructureSegmenter:
+    return StructureSegmenter(name)
