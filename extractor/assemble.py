@@ -120,10 +120,32 @@ class DocIndex:
         self.leader_titles = sorted((t.lower() for t in titles), key=len, reverse=True)
 
     def _actor_after(self, span: Span) -> bool:
-        i = span.end
-        while i < len(self.doc) and (self.doc[i].is_space or self.doc[i].lower_ in ("cho", ":")):
-            i += 1
-        return i in self.actors
+        return self.actor_start_after(span.end) is not None
+
+    def actor_start_after(self, i: int) -> Optional[int]:
+        """Start of the actor right after token i, past 'cho', honorifics and fillers."""
+        doc = self.doc
+        while i < len(doc) and i not in self.actors:
+            tok = doc[i]
+            hit = self.cue(i, {"honorific", "filler"}) if i in self.cues else None
+            if hit is not None:
+                i = hit[1].end
+            elif tok.is_space or tok.lower_ in ("cho", ":", ","):
+                i += 1
+            else:
+                return None
+        if i >= len(doc):
+            return None
+        # "các đồng chí ở Sở Y tế": the body named after the audience is the actor.
+        if self.actors[i].id_ == "actor.audience":
+            j = self.actors[i].end
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if self.cue(j, {"honorific"}) is not None:
+                inner = self.actor_start_after(j)
+                if inner is not None:
+                    return inner
+        return i
 
     def cue(self, i: int, functions) -> Optional[tuple[Cue, Span]]:
         for cue, span in self.cues.get(i, []):
@@ -261,8 +283,12 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             q += 1
         return q
 
-    while p < n and (tokens[p].text in PUNCT or tokens[p].lower_ in _LEADING_FILLERS):
+    while p < n and (tokens[p].text in PUNCT or tokens[p].lower_ in _LEADING_FILLERS
+                     or at({"filler"})):  # fmt: skip
         p += 1
+    if p < n and (hit := at({"vocative"})):
+        q = to_comma(skip(hit[1]))
+        p = q + 1 if q < n else p
     if p < n and sentence_start and (hit := at({"topic"})):
         q = to_comma(skip(hit[1]))
         if q < n and q > skip(hit[1]):
@@ -293,14 +319,13 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
                 if p < n and tokens[p].text in (":", ","):
                     p += 1
     # Assigning cue with its actor after it: "Giao Bộ X ...", "đề nghị Tổ công tác ..."
-    if p < n and (hit := at({"assign", "require", "request", "permit"})):
+    hit = at({"assign", "require", "request", "permit"}) if p < n else None
+    if hit is not None and hit[0].after_leader and c.issuer is None:
+        hit = None  # "Bộ X chỉ đạo ...": the verb is the action, not an assignment
+    if hit is not None:
         c.cues.append(hit[0])
         p = skip(hit[1])
-        if p < n and tokens[p].lower_ == "cho":
-            p += 1
-        if p < n and (actor := ix.actors.get(tokens[p].i)) is not None:
-            c.actor = Ref.of(actor, f"actor.after_{hit[0].id}")
-            p = skip(actor)
+        p = _to_actor(tokens, p, ix, c, f"actor.after_{hit[0].id}")
     elif p < n and (actor := ix.actors.get(tokens[p].i)) is not None:
         c.actor = Ref.of(actor, "actor.subject")
         p = skip(actor)
@@ -320,13 +345,15 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             c.cues.append(hit[0])
             c.urgent = Ref.of(hit[1], hit[0].id)
             p = skip(hit[1])
-        elif hit := at({"modal", "lead", "require", "request", "assign"}):
+        elif (hit := at({"modal", "lead", "require", "request", "assign"})) and not (
+            hit[0].after_leader and c.issuer is None
+        ):
             c.cues.append(hit[0])
             p = skip(hit[1])
-            if hit[0].function in ("require", "request", "assign") and p < n:
-                if (actor := ix.actors.get(tokens[p].i)) is not None and c.actor is None:
-                    c.actor = Ref.of(actor, f"actor.after_{hit[0].id}")
-                    p = skip(actor)
+            if hit[0].function in ("require", "request", "assign") and c.actor is None:
+                p = _to_actor(tokens, p, ix, c, f"actor.after_{hit[0].id}")
+        elif hit := at({"filler"}):
+            p = skip(hit[1])
         elif hit := at({"coordinate"}):
             c.cues.append(hit[0])
             p = _read_coactors(tokens, skip(hit[1]), ix, c)
@@ -336,6 +363,20 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             break
     _read_action(tokens, p, ix, c)
     return c
+
+
+def _to_actor(tokens: list[Token], p: int, ix: DocIndex, c: Clause, rule: str) -> int:
+    """Read the actor after an assigning cue, past 'cho', honorifics and fillers."""
+    if p >= len(tokens):
+        return p
+    start = ix.actor_start_after(tokens[p].i)
+    if start is None:
+        return p
+    actor = ix.actors[start]
+    c.actor = Ref.of(actor, rule)
+    while p < len(tokens) and tokens[p].i < actor.end:
+        p += 1
+    return p
 
 
 def _end(tok: Token) -> int:
@@ -447,6 +488,7 @@ class WalkState:
     section: Optional[str] = None
     conclusion_seen: bool = False
     issuer: Optional[Ref] = None
+    speaker: Optional[Ref] = None  # the leader speaking in a transcript turn
 
 
 def _modality(c: Clause, governing: Optional[str], ix: DocIndex) -> str:
@@ -500,6 +542,13 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
 
 def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
     """Close the frames this block ends; open the one it starts (heading actor or topic)."""
+    if block.speaker is not None:
+        s0, s1 = block.speaker
+        state.speaker = None
+        for start, actor in ix.actors.items():
+            if s0 <= actor.start_char and actor.end_char <= s1 and ix.is_leader(actor):
+                state.speaker = Ref.of(actor, "issuer.speaker_turn")
+                break
     if block.is_heading:
         state.frames.clear()
         if block.section_kind:
@@ -550,6 +599,8 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
     strong_seen = False
     issuer = state.issuer
     for c in readings:
+        if c.issuer is not None and state.speaker is not None and _is_first_person(c.issuer, ix):
+            c.issuer = state.speaker
         if c.issuer is not None:
             issuer = c.issuer
         functions = {cue.function for cue in c.cues}
@@ -609,6 +660,10 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
                 rec.deadline = tail.deadline
                 rec.rules.append("deadline.completion_tail")
     return records, readings
+
+
+def _is_first_person(ref: Ref, ix: DocIndex) -> bool:
+    return ix.doc.text[ref.start : ref.end].lower() in ("tôi", "chúng tôi")
 
 
 def _record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,

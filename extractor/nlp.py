@@ -156,12 +156,9 @@ def create_tokenizer(use_gazetteer: bool = True) -> Callable[[Language], Underth
     """Registered factory: underthesea segmentation, gazetteer names kept whole."""
 
     def make(nlp: Language) -> UndertheseaTokenizer:
-        fixed: list[str] = []
-        if use_gazetteer:
-            from .gazetteer import get_gazetteer
+        from .resources import fixed_phrases
 
-            fixed = get_gazetteer().surface_forms()
-        return UndertheseaTokenizer(nlp.vocab, fixed)
+        return UndertheseaTokenizer(nlp.vocab, fixed_phrases() if use_gazetteer else ())
 
     return make
 

@@ -73,6 +73,9 @@ CueFunction = Literal[
     "condition",  # trường hợp / nếu ...
     "topic",  # về / đối với ... at the start of a sentence or heading
     "completion",  # hoàn thành ...: a deadline tail that governs the list before it
+    "filler",  # à, ờ, thì: spoken hesitation
+    "honorific",  # các đồng chí ở ...: between an assigning cue and its actor
+    "vocative",  # thưa ...,: an address to the audience
 ]
 
 
@@ -90,6 +93,8 @@ class Cue(_Rule):
     not_before: tuple[str, ...] = ()
     # The cue needs an actor right after it (assign, request, require, permit).
     actor_after: bool = False
+    # The cue assigns only after a leader ("Thủ tướng chỉ đạo Bộ X ..."); else it is the action.
+    after_leader: bool = False
     note: str = ""
 
     @field_validator("phrase")
@@ -170,3 +175,32 @@ def regex_rules(name: str) -> RegexRules:
     rules = _load(RegexRules, name)
     check_unique_ids((r.id for r in rules.rules), name)
     return rules
+
+
+class DiscourseGroup(_Rule):
+    id: str = Field(pattern=r"^[a-z0-9_.]+$")
+    kind: str
+    phrases: tuple[str, ...]
+
+
+class DiscourseActors(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    note: str = ""
+    groups: tuple[DiscourseGroup, ...]
+
+
+@lru_cache(maxsize=None)
+def discourse_actors() -> DiscourseActors:
+    """Speaker, audience and generic collectives (``data/discourse_actors.json``)."""
+    data = _load(DiscourseActors, "discourse_actors.json")
+    check_unique_ids((g.id for g in data.groups), "discourse_actors.json")
+    return data
+
+
+def fixed_phrases() -> list[str]:
+    """Phrases the tokenizer keeps whole: gazetteer names and discourse actors."""
+    from .gazetteer import get_gazetteer
+
+    phrases = list(get_gazetteer().surface_forms())
+    phrases += [normalize_text(p) for g in discourse_actors().groups for p in g.phrases]
+    return phrases

@@ -12,7 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from .resources import cue_lexicon
+from .normalize import normalize_text
+from .resources import cue_lexicon, discourse_actors
 
 
 @registry.misc("extractor.cue_patterns.v1")
@@ -31,6 +32,11 @@ def actor_patterns() -> list[dict]:
     gaz = get_gazetteer()
     patterns = [
         {"label": "ACTOR", "pattern": form, "id": "gazetteer"} for form in gaz.surface_forms()
+    ]
+    patterns += [
+        {"label": "ACTOR", "pattern": normalize_text(phrase), "id": group.id}
+        for group in discourse_actors().groups
+        for phrase in group.phrases
     ]
     return patterns + gaz.span_patterns()
 

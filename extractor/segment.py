@@ -47,6 +47,7 @@ class Block:
     is_heading: bool = False
     section_kind: Optional[str] = None
     section_rule: Optional[str] = None
+    speaker: Optional[tuple[int, int]] = None
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
     def body(self, text: str) -> str:
@@ -63,11 +64,11 @@ def _markers():
 
 
 @lru_cache(maxsize=None)
-def _inline_enumeration():
+def _structure_rule(rule_id: str):
     for r, p in regex_rules("structure.json").compiled():
-        if r.id == "inline.enumeration":
+        if r.id == rule_id:
             return p
-    raise RuleError("structure.json: rule inline.enumeration missing")
+    raise RuleError(f"structure.json: rule {rule_id} missing")
 
 
 @lru_cache(maxsize=None)
@@ -155,6 +156,9 @@ def segment(text: str, skipped: list[Region]) -> list[Block]:
                 block.marker, block.marker_kind = m.group("marker"), kind
                 block.level, block.body_start = level, start + m.end()
                 break
+        if block.marker is None and (m := _structure_rule("speaker.turn").match(body)):
+            block.speaker = (start + m.start("speaker"), start + m.end("speaker"))
+            block.body_start = start + m.end()
         body = text[block.body_start : end]
         if block.marker_kind == "roman" or _is_caps(body):
             block.is_heading = True
@@ -172,7 +176,7 @@ def segment(text: str, skipped: list[Region]) -> list[Block]:
 def _split_inline(text: str, sent: tuple[int, int]) -> list[tuple[int, int]]:
     """Cut '(1) ...; (2) ...' enumerations inside a sentence into their own sentences."""
     s, e = sent
-    cuts = [s + m.end() - len(m.group(0).lstrip()) for m in _inline_enumeration().finditer(text[s:e])]
+    cuts = [s + m.end() - len(m.group(0).lstrip()) for m in _structure_rule("inline.enumeration").finditer(text[s:e])]
     cuts = [c for c in cuts if c > s]
     if not cuts:
         return [sent]

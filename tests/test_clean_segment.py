@@ -1,0 +1,50 @@
+"""Table-driven tests for stage 2 (cleaning) and stage 3 (segmentation)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.clean import find_skipped
+from extractor.normalize import normalize_text
+from extractor.segment import segment
+
+DATA = Path(__file__).parent / "data"
+CLEANING = json.loads((DATA / "cleaning_cases.json").read_text(encoding="utf-8"))
+SEGMENTATION = json.loads((DATA / "segmentation_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CLEANING, ids=lambda c: c["text"][:40])
+def test_cleaning(case):
+    text = normalize_text(case["text"])
+    got = [[r.reason, text[r.start : r.end]] for r in find_skipped(text)]
+    assert got == case["skipped"]
+
+
+@pytest.mark.parametrize("case", SEGMENTATION, ids=lambda c: c["text"][:40])
+def test_segmentation(case):
+    text = normalize_text(case["text"])
+    blocks = segment(text, find_skipped(text))
+    assert len(blocks) == len(case["blocks"])
+    for block, want in zip(blocks, case["blocks"]):
+        assert block.marker == want["marker"]
+        if "kind" in want:
+            assert block.marker_kind == want["kind"]
+        if "heading" in want:
+            assert block.is_heading == want["heading"]
+        if "section" in want:
+            assert block.section_kind == want["section"]
+        if "speaker" in want:
+            speaker = block.speaker and text[block.speaker[0] : block.speaker[1]]
+            assert speaker == want["speaker"]
+        assert [text[s:e] for s, e in block.sentences] == want["sentences"]
+
+
+def test_normalization_tone_marks_and_spaces():
+    assert normalize_text("Uỷ ban  nhân dân tỉnh Hoà Bình\r\n\r\n\r\nlan toả") == (
+        "Ủy ban nhân dân tỉnh Hòa Bình\n\nlan tỏa"
+    )
+    decomposed = "ke\u0302\u0301t lua\u0323\u0302n"  # "kết luận" written with combining marks
+    assert normalize_text(decomposed) == "kết luận"
