@@ -102,6 +102,37 @@ def _write(outdir: Path, raw_path: str, doc, fmt: str) -> None:
     os.replace(tmp, target)
 
 
+@main.command("eval")
+@click.option("--split", default="test", show_default=True,
+              type=click.Choice(["train", "dev", "test", "all"]), help="Corpus split to score.")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["rules", "baseline"]),
+              help="Extraction mode(s) to score; default: every mode and the naive baseline.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the results as JSON to this file.")
+@click.option("--show-errors", is_flag=True,
+              help="List false positives, misses and field mismatches per document.")
+def eval_command(split, modes, report_path, show_errors) -> None:
+    """Score the extractor on a corpus split (precision, recall, F1 per field)."""
+    from .evaluate import evaluate, format_errors, format_reliability, format_table
+
+    modes = modes or ("rules", "baseline")
+    reports = [evaluate(split, mode) for mode in modes]
+    click.echo(f"split: {split}")
+    click.echo(format_table(reports))
+    for r in reports:
+        if r.mode != "baseline":
+            click.echo(f"\nreliability ({r.mode}):")
+            click.echo(format_reliability(r))
+    if show_errors:
+        for r in reports:
+            click.echo(f"\nerrors ({r.mode}):")
+            click.echo(format_errors(r))
+    if report_path is not None:
+        data = {"split": split, "reports": [r.as_dict() for r in reports]}
+        report_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                               encoding="utf-8")  # fmt: skip
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the output."""
