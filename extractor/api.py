@@ -46,7 +46,9 @@ def _sha256(data: bytes) -> str:
 def _span(text: str, ref: Optional[Ref], cls=Span, **extra):
     if ref is None:
         return None
-    return cls(text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule, **extra)
+    return cls(
+        text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule, **extra
+    )
 
 
 class _Builder:

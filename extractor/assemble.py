@@ -45,7 +45,7 @@ class Ref:
     rule: str
 
     @classmethod
-    def of(cls, span: Span, rule: str) -> "Ref":
+    def of(cls, span: Span, rule: str) -> Ref:
         return cls(span.start_char, span.end_char, rule)
 
 
@@ -472,7 +472,7 @@ def _tail_deadline(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None
 
 def _inside_cue(tok: Token, ix: DocIndex) -> bool:
     """True for 'để' inside 'không để' (a prohibition, not a purpose)."""
-    for start, entries in ix.cues.items():
+    for entries in ix.cues.values():
         for cue, span in entries:
             if cue.function == "prohibit" and span.start < tok.i < span.end:
                 return True
@@ -500,7 +500,9 @@ def _modality(c: Clause, governing: Optional[str], ix: DocIndex) -> str:
     for cue in c.cues:
         if cue.function == "permit":
             return "permission"
-        if cue.function == "request" or (cue.function == "modal" and cue.modality == "recommendation"):
+        if cue.function == "request" or (
+            cue.function == "modal" and cue.modality == "recommendation"
+        ):
             return "recommendation"
     return governing or "obligation"
 
@@ -526,8 +528,9 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
             if not tokens:
                 continue
             evidence = Ref(s_start, s_end, "segment.sentence")
+            lead_in = doc.text[s_start:s_end].rstrip().endswith(":")
             sentence_records, readings = _read_sentence(
-                tokens, ix, state, frame, has_conclusion, evidence
+                tokens, ix, state, frame, has_conclusion, evidence, lead_in
             )
             for rec in sentence_records:
                 key = (fold(doc.text[rec.actor.start : rec.actor.end]) if rec.actor else "",
@@ -545,7 +548,7 @@ def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
     if block.speaker is not None:
         s0, s1 = block.speaker
         state.speaker = None
-        for start, actor in ix.actors.items():
+        for actor in ix.actors.values():
             if s0 <= actor.start_char and actor.end_char <= s1 and ix.is_leader(actor):
                 state.speaker = Ref.of(actor, "issuer.speaker_turn")
                 break
@@ -561,7 +564,8 @@ def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
         state.frames = [f for f in state.frames if f.level > 0 or f.directive]
     body = doc.text[block.body_start : block.end].rstrip()
     heading_text = body[:-1].rstrip() if body.endswith(":") else body
-    span = doc.char_span(block.body_start, block.body_start + len(heading_text), alignment_mode="expand")
+    heading_end = block.body_start + len(heading_text)
+    span = doc.char_span(block.body_start, heading_end, alignment_mode="expand")
     if span is None or not heading_text:
         return
     actor = ix.actors.get(span[0].i) if len(span) else None
@@ -575,14 +579,14 @@ def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
         while t_start < len(doc.text) and doc.text[t_start] == " ":
             t_start += 1
         parent = state.frames[-1] if state.frames else None
-        state.frames.append(Frame(block.level, topic=Ref(t_start, block.body_start + len(heading_text), topic[0].id),
+        state.frames.append(Frame(block.level, topic=Ref(t_start, heading_end, topic[0].id),
                                   actor=parent.actor if parent else None,
                                   directive=parent.directive if parent else False,
                                   rule="frame.topic_heading"))  # fmt: skip
 
 
 def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame],
-                   has_conclusion: bool, evidence: Ref):  # fmt: skip
+                   has_conclusion: bool, evidence: Ref, lead_in: bool = False):  # fmt: skip
     """Directives of one sentence, and the clause readings (for what follows)."""
     clauses = split_clauses(tokens, ix)
     readings: list[Clause] = []
@@ -619,6 +623,7 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
         strong = bool((functions | action_cues) & STRONG_FUNCTIONS) or strong_seen
         strong_seen = strong_seen or bool(functions & {"assign", "require", "request"})
         weak = bool((functions | action_cues) & WEAK_FUNCTIONS)
+        own_actor = c.actor is not None and c.actor.rule == "actor.subject"
         if c.actor is None:
             c.actor = prev_actor
             if c.actor is None and frame is not None and frame.actor is not None:
@@ -644,7 +649,12 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
             confidence, rule = 0.8, "directive.weak_cue_in_conclusion"
         elif imperative and not assessment:
             confidence, rule = 0.75, "directive.list_item_under_lead"
+        elif (own_actor and head.pos_ == "VERB" and not assessment
+              and (state.conclusion_seen or in_frame)):  # fmt: skip
+            confidence, rule = 0.7, "directive.actor_then_verb_in_conclusion"
         else:
+            continue
+        if lead_in:  # "... một số nội dung sau:": the items below are the directives
             continue
         if c.actor is None:
             confidence -= 0.15
@@ -686,7 +696,7 @@ def _after_sentence(doc: Doc, tokens, readings, ix: DocIndex, state: WalkState, 
                     s_end: int) -> None:  # fmt: skip
     """Update what later sentences inherit: the zone, the issuer, a lead-in frame."""
     for tok in tokens:
-        for cue, span in ix.cues.get(tok.i, []):
+        for cue, _span in ix.cues.get(tok.i, []):
             if cue.function == "conclusion":
                 state.conclusion_seen = True
     for c in readings:

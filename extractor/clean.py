@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from spacy.language import Language
 
@@ -32,7 +32,7 @@ class Region:
     rule: str
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules():
     return regex_rules("boilerplate.json").compiled()
 

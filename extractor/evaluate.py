@@ -119,7 +119,7 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
@@ -240,7 +240,8 @@ def predictor(mode: str) -> Callable[[CorpusDocument], list[Item]]:
 
     def run(doc: CorpusDocument) -> list[Item]:
         date = dt.date.fromisoformat(doc.gold.doc_date) if doc.gold.doc_date else None
-        return [item_from_prediction(d) for d in extract_text(doc.raw, doc_date=date, mode=mode).directives]
+        result = extract_text(doc.raw, doc_date=date, mode=mode)
+        return [item_from_prediction(d) for d in result.directives]
 
     return run
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Optional
 
 from spacy.tokens import Doc
@@ -37,7 +37,7 @@ class Metadata:
     warnings: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules() -> dict:
     return {r.id: p for r, p in regex_rules("metadata.json").compiled()}
 

@@ -127,13 +127,13 @@ class UndertheseaTokenizer:
     def to_bytes(self, **kwargs) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs) -> "UndertheseaTokenizer":
+    def from_bytes(self, data: bytes, **kwargs) -> UndertheseaTokenizer:
         return self
 
     def to_disk(self, path, **kwargs) -> None:
         return None
 
-    def from_disk(self, path, **kwargs) -> "UndertheseaTokenizer":
+    def from_disk(self, path, **kwargs) -> UndertheseaTokenizer:
         return self
 
 

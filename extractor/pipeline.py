@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import spacy
@@ -19,7 +19,7 @@ def load_config():
     return spacy.util.load_config_from_str(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def build(mode: str = "rules") -> Language:
     """The pipeline for a mode, built and initialized once per process."""
     if mode != "rules":

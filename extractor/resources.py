@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Literal, Optional
 
@@ -161,7 +161,7 @@ def check_unique_ids(ids, name: str) -> None:
         seen.add(rule_id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def cue_lexicon() -> Lexicon:
     """The directive and non-directive cue lexicon (``data/cues.json``)."""
     lex = _load(Lexicon, "cues.json")
@@ -169,7 +169,7 @@ def cue_lexicon() -> Lexicon:
     return lex
 
 
-@lru_cache(maxsize=None)
+@cache
 def regex_rules(name: str) -> RegexRules:
     """A regex rule file from ``data/`` (boilerplate, structure, metadata ...)."""
     rules = _load(RegexRules, name)
@@ -189,7 +189,7 @@ class DiscourseActors(BaseModel):
     groups: tuple[DiscourseGroup, ...]
 
 
-@lru_cache(maxsize=None)
+@cache
 def discourse_actors() -> DiscourseActors:
     """Speaker, audience and generic collectives (``data/discourse_actors.json``)."""
     data = _load(DiscourseActors, "discourse_actors.json")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Optional
 
 from spacy.language import Language
@@ -54,7 +54,7 @@ class Block:
         return text[self.body_start : self.end]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _markers():
     return [
         (MARKER_KINDS[r.id], int(r.label), p)
@@ -63,7 +63,7 @@ def _markers():
     ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _structure_rule(rule_id: str):
     for r, p in regex_rules("structure.json").compiled():
         if r.id == rule_id:
@@ -71,7 +71,7 @@ def _structure_rule(rule_id: str):
     raise RuleError(f"structure.json: rule {rule_id} missing")
 
 
-@lru_cache(maxsize=None)
+@cache
 def section_keywords() -> list[tuple[str, str, str]]:
     """(folded keyword, section kind, rule id), longest keyword first."""
     data = json.loads(data_path("sections.json").read_text(encoding="utf-8"))
@@ -176,7 +176,8 @@ def segment(text: str, skipped: list[Region]) -> list[Block]:
 def _split_inline(text: str, sent: tuple[int, int]) -> list[tuple[int, int]]:
     """Cut '(1) ...; (2) ...' enumerations inside a sentence into their own sentences."""
     s, e = sent
-    cuts = [s + m.end() - len(m.group(0).lstrip()) for m in _structure_rule("inline.enumeration").finditer(text[s:e])]
+    pattern = _structure_rule("inline.enumeration")
+    cuts = [s + m.end() - len(m.group(0).lstrip()) for m in pattern.finditer(text[s:e])]
     cuts = [c for c in cuts if c > s]
     if not cuts:
         return [sent]
