@@ -8,7 +8,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "extract", "extract_file"]
+# Extraction modes: the rules alone, the trained model alone, or both combined.
+MODES = ("rules",)
+DEFAULT_MODE = "rules"
+
+__all__ = ["DEFAULT_MODE", "MODES", "__version__", "extract", "extract_file"]
 
 
 def __getattr__(name):

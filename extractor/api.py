@@ -13,7 +13,7 @@ import hashlib
 import os
 from typing import Optional, Union
 
-from . import __version__
+from . import DEFAULT_MODE, MODES, __version__
 from .assemble import DirectiveRecord, Ref
 from .metadata import Found, read_metadata
 from .normalize import normalize_text
@@ -30,9 +30,6 @@ from .schema import (
     Source,
     Span,
 )
-
-MODES = ("rules",)
-DEFAULT_MODE = "rules"
 
 
 class ExtractionError(Exception):

@@ -9,12 +9,13 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
 import click
 
-from . import __version__
+from . import DEFAULT_MODE, MODES, __version__
 
 
 def _parse_date(ctx, param, value: Optional[str]) -> Optional[dt.date]:
@@ -35,71 +36,138 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the JSON outputs; without it JSON goes to stdout.")
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json",
-              show_default=True, help="One JSON file per document, or one line per document.")
+              help="Folder for the outputs (the input tree is mirrored); without it, stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), default="json",
+              show_default=True,
+              help="json: one file per document; jsonl: one line per document; "
+                   "csv: one row per directive (UTF-8 with BOM, for Excel).")
+@click.option("--glob", "pattern", metavar="PATTERN",
+              help="Only files whose name matches, when walking folders (e.g. '*.docx').")
+@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="number of cores", help="Files processed in parallel.")
+@click.option("--force", is_flag=True, help="Redo files whose output is already up to date.")
 @click.option("--doc-date", callback=_parse_date, metavar="YYYY-MM-DD",
-              help="Date of the document, to resolve deadlines without a year.")
+              help="Date of the document(s), to resolve deadlines without a year.")
+@click.option("--mode", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
+              help="rules, the trained model, or both combined.")
 @click.option("--with-text", is_flag=True, help="Include the normalized text in the output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-def extract(paths, outdir, fmt, doc_date, with_text, quiet) -> None:
-    """Extract directives from PATHS (files, or - for standard input)."""
-    from .api import extract_file, extract_text
-    from .readers import ReadError, read_bytes
+def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_text, quiet) -> None:
+    """Extract directives from PATHS: files, folders (walked recursively), or - for stdin.
 
-    failures = 0
-    results = []
-    for raw_path in paths:
-        try:
-            if raw_path == "-":
-                raw = read_bytes(sys.stdin.buffer.read(), name="<stdin>")
-                from .schema import Source
+    Exit status: 0 when every input succeeded, 1 when some failed, 2 on usage errors.
+    """
+    from .batch import collect_jobs, run_batch, to_csv
 
-                source = Source(path="-", sha256=raw.sha256, format=raw.format, chars=0,
-                                encoding=raw.encoding)  # fmt: skip
-                doc = extract_text(raw.text, doc_date=doc_date, source=source,
-                                   warnings=tuple(raw.warnings), with_text=with_text)  # fmt: skip
+    options = {"doc_date": doc_date.isoformat() if doc_date else None, "mode": mode,
+               "with_text": with_text}  # fmt: skip
+    stdin_doc = None
+    if "-" in paths:
+        stdin_doc = _extract_stdin(options)
+        if stdin_doc is None and len(paths) == 1:
+            sys.exit(1)
+    jobs, problems = collect_jobs([p for p in paths if p != "-"], pattern)
+    reporter = _Reporter(len(jobs) + len(problems), quiet)
+    if outdir is not None:
+        if stdin_doc is not None:
+            from .batch import write_atomic
+
+            write_atomic(outdir / "stdin.json", stdin_doc.to_json())
+        with reporter:
+            summary = run_batch(jobs, outdir, fmt=fmt, workers=workers, force=force,
+                                options=options, on_outcome=reporter.outcome,
+                                problems=problems)  # fmt: skip
+        reporter.summary(summary, outdir)
+        sys.exit(1 if summary.failed or (stdin_doc is None and "-" in paths) else 0)
+    # No output folder: everything to stdout, in input order.
+    from .batch import _run
+
+    docs = [json.loads(stdin_doc.to_json())] if stdin_doc is not None else []
+    failed = stdin_doc is None and "-" in paths
+    with reporter:
+        for outcome in [*problems, *_run(jobs, workers, options)]:
+            reporter.outcome(outcome)
+            if outcome.error is not None:
+                failed = True
             else:
-                doc = extract_file(raw_path, doc_date=doc_date, with_text=with_text)
-        except ReadError as exc:
-            failures += 1
-            click.echo(f"error: {exc}", err=True)
-            continue
-        except Exception as exc:  # one bad document must not stop the others
-            failures += 1
-            click.echo(f"error: {raw_path}: {type(exc).__name__}: {exc}", err=True)
-            continue
-        if outdir is not None:
-            _write(outdir, raw_path, doc, fmt)
-            if not quiet:
-                click.echo(f"{raw_path}: {len(doc.directives)} directives", err=True)
-        else:
-            results.append(doc)
-    if outdir is None and results:
-        if fmt == "jsonl":
-            for doc in results:
-                click.echo(doc.model_dump_json())
-        elif len(results) == 1:
-            click.echo(results[0].to_json(), nl=False)
-        else:
-            items = [json.loads(doc.to_json()) for doc in results]
-            click.echo(json.dumps(items, ensure_ascii=False, indent=2))
-    sys.exit(1 if failures else 0)
-
-
-def _write(outdir: Path, raw_path: str, doc, fmt: str) -> None:
-    """Write atomically: a temporary file, then a rename."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    name = "stdin" if raw_path == "-" else Path(raw_path).stem
+                docs.append(json.loads(outcome.document_json))
     if fmt == "jsonl":
-        target = outdir / "documents.jsonl"
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(doc.model_dump_json() + "\n")
-        return
-    target = outdir / f"{name}.json"
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(doc.to_json(), encoding="utf-8")
-    os.replace(tmp, target)
+        for d in docs:
+            click.echo(json.dumps(d, ensure_ascii=False))
+    elif fmt == "csv":
+        sys.stdout.buffer.write(to_csv(docs).encode("utf-8"))
+    elif len(docs) == 1 and len(paths) == 1 and not Path(paths[0]).is_dir():
+        click.echo(json.dumps(docs[0], ensure_ascii=False, indent=2))
+    elif docs:
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+    sys.exit(1 if failed else 0)
+
+
+def _extract_stdin(options: dict):
+    """The document on standard input, or None after printing its error."""
+    from .api import extract_text
+    from .readers import ReadError, read_bytes
+    from .schema import Source
+
+    try:
+        raw = read_bytes(sys.stdin.buffer.read(), name="<stdin>")
+    except ReadError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return None
+    source = Source(path="-", sha256=raw.sha256, format=raw.format, chars=0,
+                    encoding=raw.encoding)  # fmt: skip
+    date = dt.date.fromisoformat(options["doc_date"]) if options["doc_date"] else None
+    return extract_text(raw.text, doc_date=date, mode=options["mode"], source=source,
+                        warnings=tuple(raw.warnings), with_text=options["with_text"])  # fmt: skip
+
+
+class _Reporter:
+    """A progress bar on a terminal, plain log lines otherwise; errors always, one line each."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.total, self.quiet = total, quiet
+        self.bar = None
+        self.done = self.errors = self.directives = 0
+        self.started = time.perf_counter()
+
+    def __enter__(self):
+        if not self.quiet and sys.stderr.isatty() and self.total > 1:
+            self.bar = click.progressbar(length=self.total, file=sys.stderr,
+                                         item_show_func=lambda _: self._status())  # fmt: skip
+            self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def _status(self) -> str:
+        rate = self.done / max(time.perf_counter() - self.started, 1e-6)
+        return f"{self.directives} directives, {self.errors} errors, {rate:.1f} files/s"
+
+    def outcome(self, outcome) -> None:
+        self.done += 1
+        if outcome.error is not None:
+            self.errors += 1
+            click.echo(f"error: {outcome.error}", err=True)
+        else:
+            self.directives += outcome.directives
+            if self.bar is None and not self.quiet:
+                what = f"{outcome.directives} directives"
+                click.echo(f"{outcome.job.path}: {'up to date' if outcome.skipped else what}",
+                           err=True)  # fmt: skip
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def summary(self, summary, outdir: Path) -> None:
+        if self.quiet and not summary.failed:
+            return
+        line = (f"{summary.files} files: {summary.succeeded} done, {summary.skipped} up to date, "
+                f"{summary.failed} failed; {summary.directives} directives in "
+                f"{summary.seconds:.1f} s -> {outdir}")  # fmt: skip
+        if summary.failed:
+            line += f" (errors in {outdir / 'errors.jsonl'})"
+        click.echo(line, err=True)
 
 
 @main.command("eval")

@@ -1,0 +1,284 @@
+"""Batch runs over files and folders: parallel, resumable, atomic, never stopped by one bad file.
+
+Output does not depend on the number of workers: each document is processed on
+its own, results are written in input order, and the JSON of a document is a
+pure function of its bytes (and ``--doc-date``/``--mode``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import errno
+import fnmatch
+import hashlib
+import io
+import json
+import multiprocessing as mp
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from . import __version__
+
+CSV_HEADERS = ["Văn bản", "Ngày", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ", "Nội dung",
+               "Thời hạn", "Loại chỉ đạo", "Câu gốc"]  # fmt: skip
+MODALITY_VI = {"obligation": "Bắt buộc", "prohibition": "Nghiêm cấm",
+               "recommendation": "Đề nghị", "permission": "Cho phép"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input file and where its output goes, relative to the output folder."""
+
+    path: str
+    relative: str
+
+
+@dataclass
+class Outcome:
+    job: Job
+    document_json: Optional[str] = None
+    directives: int = 0
+    error_kind: Optional[str] = None
+    error: Optional[str] = None
+    skipped: bool = False
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    skipped: int = 0
+    directives: int = 0
+    seconds: float = 0.0
+    errors: list[dict] = field(default_factory=list)
+
+
+def collect_jobs(
+    paths: list[str], pattern: Optional[str] = None
+) -> tuple[list[Job], list[Outcome]]:
+    """Files named or found under folders (recursively, sorted), and problems found on the way."""
+    jobs: list[Job] = []
+    problems: list[Outcome] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for found, rel in _walk(p, problems):
+                if pattern is None or fnmatch.fnmatch(found.name, pattern):
+                    jobs.append(Job(str(found), rel))
+        else:  # a missing or unreadable file is reported by the reader, with its name
+            jobs.append(Job(raw, p.name))
+    return jobs, problems
+
+
+def _walk(root: Path, problems: list[Outcome]) -> Iterator[tuple[Path, str]]:
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            kind = "symlink_loop" if exc.errno == errno.ELOOP else "not_found"
+            problems.append(_problem(folder, root, kind, f"{folder}: {exc.strerror}"))
+            continue
+        if (st.st_dev, st.st_ino) in seen:  # a folder linked into itself
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(_problem(folder, root, "permission", f"{folder}: {exc.strerror}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subdirs.append(path)
+            else:
+                yield path, str(path.relative_to(root).with_suffix(""))
+        stack.extend(reversed(subdirs))
+
+
+def _problem(path: Path, root: Path, kind: str, message: str) -> Outcome:
+    return Outcome(Job(str(path), str(path.relative_to(root))), error_kind=kind, error=message)
+
+
+# -- workers ---------------------------------------------------------------------------
+
+_OPTIONS: dict = {}
+
+
+def _init_worker(options: dict) -> None:
+    _OPTIONS.update(options)
+    from .pipeline import build
+
+    build(options["mode"])  # load the pipeline once per worker
+
+
+def process(job: Job, options: Optional[dict] = None) -> Outcome:
+    """Extract one file; every failure becomes an error record, never an exception."""
+    from .api import extract_file
+    from .readers import ReadError
+
+    opts = options if options is not None else _OPTIONS
+    doc_date = dt.date.fromisoformat(opts["doc_date"]) if opts.get("doc_date") else None
+    try:
+        doc = extract_file(job.path, doc_date=doc_date, mode=opts["mode"],
+                           with_text=opts.get("with_text", False))  # fmt: skip
+    except ReadError as exc:
+        return Outcome(job, error_kind=exc.kind, error=str(exc))
+    except Exception as exc:  # an extractor bug must not stop the batch
+        return Outcome(job, error_kind="internal", error=f"{job.path}: {type(exc).__name__}: {exc}")
+    return Outcome(job, document_json=doc.to_json(), directives=len(doc.directives))
+
+
+def _worker(job: Job) -> Outcome:
+    return process(job)
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def write_atomic(target: Path, data: str | bytes) -> None:
+    """Write via a temporary file in the same folder, then rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with open(tmp, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+
+
+def _sha256_file(path: str) -> Optional[str]:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def already_done(job: Job, outdir: Path) -> bool:
+    """True when OUT holds this file's output for the same bytes and extractor version."""
+    target = outdir / f"{job.relative}.json"
+    if not target.exists():
+        return False
+    try:
+        old = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (old.get("extractor_version") == __version__
+            and old.get("source", {}).get("sha256") == _sha256_file(job.path))  # fmt: skip
+
+
+def csv_rows(document: dict) -> list[list[str]]:
+    """The clerk's CSV rows of one document: one row per directive."""
+    rows = []
+    info = document.get("document") or {}
+    name = info.get("number") or Path(document["source"].get("path") or "-").name
+    for d in document["directives"]:
+        actor = d.get("actor") or {}
+        deadline = d.get("deadline") or {}
+        rows.append([
+            name,
+            info.get("date") or "",
+            ((actor.get("canonical") or {}).get("name") or actor.get("text") or ""),
+            "; ".join(((c.get("canonical") or {}).get("name") or c["text"])
+                      for c in d.get("coactors", [])),
+            d["action"]["text"],
+            (d.get("topic") or {}).get("text") or (d.get("purpose") or {}).get("text") or "",
+            deadline.get("date") or deadline.get("text") or "",
+            MODALITY_VI.get(d["modality"], d["modality"]),
+            d["evidence"]["text"],
+        ])  # fmt: skip
+    return rows
+
+
+def to_csv(documents: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for doc in documents:
+        writer.writerows(csv_rows(doc))
+    return "\ufeff" + buf.getvalue()  # BOM: Excel then reads UTF-8
+
+
+def run_batch(
+    jobs: list[Job],
+    outdir: Path,
+    *,
+    fmt: str = "json",
+    workers: int = 1,
+    force: bool = False,
+    options: dict,
+    on_outcome: Optional[Callable[[Outcome], None]] = None,
+    problems: Optional[list[Outcome]] = None,
+) -> Summary:
+    """Process jobs into ``outdir``; errors go to OUT/errors.jsonl and never stop the run."""
+    summary = Summary(files=len(jobs) + len(problems or []))
+    start = time.perf_counter()
+    outdir.mkdir(parents=True, exist_ok=True)
+    todo = []
+    for job in jobs:
+        if fmt == "json" and not force and already_done(job, outdir):
+            outcome = Outcome(job, skipped=True)
+            summary.skipped += 1
+            if on_outcome:
+                on_outcome(outcome)
+        else:
+            todo.append(job)
+    collected: list[dict] = []
+    for outcome in [*(problems or []), *_run(todo, workers, options)]:
+        if outcome.error is not None:
+            summary.failed += 1
+            summary.errors.append({"path": outcome.job.path, "kind": outcome.error_kind,
+                                   "message": outcome.error})  # fmt: skip
+        else:
+            summary.succeeded += 1
+            summary.directives += outcome.directives
+            if fmt == "json":
+                write_atomic(outdir / f"{outcome.job.relative}.json", outcome.document_json)
+            else:
+                collected.append(json.loads(outcome.document_json))
+        if on_outcome:
+            on_outcome(outcome)
+    if fmt == "jsonl":
+        lines = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in collected)
+        write_atomic(outdir / "documents.jsonl", lines)
+    elif fmt == "csv":
+        write_atomic(outdir / "directives.csv", to_csv(collected).encode("utf-8"))
+    errors_path = outdir / "errors.jsonl"
+    if summary.errors:
+        write_atomic(errors_path, "".join(json.dumps(e, ensure_ascii=False) + "\n"
+                                          for e in summary.errors))  # fmt: skip
+    elif errors_path.exists():
+        errors_path.unlink()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _run(jobs: list[Job], workers: int, options: dict) -> Iterator[Outcome]:
+    if not jobs:
+        return
+    if workers <= 1 or len(jobs) == 1:
+        _init_worker(options)
+        for job in jobs:
+            yield process(job, options)
+        return
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
+        yield from pool.imap(_worker, jobs, chunksize=1)
