@@ -202,6 +202,30 @@ def eval_command(split, modes, report_path, show_errors) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--db", "db_path", default="extractor-review.sqlite3", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="SQLite file of reviews.")
+def serve(host, port, db_path) -> None:
+    """Serve the clerk's review page and the HTTP API."""
+    from .web.server import serve as run_server
+
+    run_server(host=host, port=port, db_path=db_path)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "output", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
+def report(out_dir, output) -> None:
+    """Write one self-contained HTML report over a batch's JSON outputs."""
+    from .web.report import write_report
+
+    count = write_report(out_dir, output)
+    click.echo(f"{output}: {count} documents", err=True)
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the output."""
     from .schema import json_schema
