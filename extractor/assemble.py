@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import extensions  # noqa: F401
 from .normalize import fold
-from .resources import Cue, cue_lexicon, read_json
+from .resources import Cue, cue_lexicon, leader_titles
 from .rules import longest_spans
 
 # Cue functions that start a new clause after a comma.
@@ -110,14 +110,72 @@ class DocIndex:
             if cue is not None and _cue_applies(cue, span):
                 self.cues.setdefault(span.start, []).append((cue, span))
         self.actors = {s.start: s for s in longest_spans(doc.spans.get("actors", []))}
+        self._extend_lists()
+        for start, actor in list(self.actors.items()):
+            # "Ủy ban nhân dân các tỉnh có dự án đi qua": the qualifier is part of the actor.
+            tail = self._tail_after(actor.end)
+            while tail is not None and (more := self._tail_after(tail.end)) is not None:
+                tail = more  # "có dự án" + "đi qua"
+            if tail is not None:
+                extended = doc[actor.start : tail.end]
+                extended.id_ = actor.id_
+                self.actors[start] = extended
         for start, entries in list(self.cues.items()):
             # An assigning cue counts only before an actor ("giao Bộ X", not "giao thông").
             entries = [(c, s) for c, s in entries if not c.actor_after or self._actor_after(s)]
             entries.sort(key=lambda e: -len(e[1]))
             self.cues[start] = entries
         self.deadlines = {s.start: s for s in longest_spans(doc.spans.get("deadlines", []))}
-        titles = read_json("leaders.json")["titles"]
-        self.leader_titles = sorted((t.lower() for t in titles), key=len, reverse=True)
+        self.frame_tokens = {
+            i
+            for entries in self.cues.values()
+            for cue, span in entries
+            if cue.function in _FRAME_FUNCTIONS
+            for i in range(span.start, span.end)
+        }
+        self.leader_titles = leader_titles()
+
+    def _extend_lists(self) -> None:
+        """Grow "các Bộ Tài chính, Lao động - ..." over every item the gazetteer knows.
+
+        Names hold "và" and commas, so the list is cut only where the gazetteer
+        says a name ends: each extension must add a member.
+        """
+        from .gazetteer import get_gazetteer
+
+        gaz, doc = get_gazetteer(), self.doc
+        for start, actor in list(self.actors.items()):
+            if "các" not in actor.text.lower().split()[:3] and ":" not in actor.text:
+                continue
+            members = len(gaz.resolve(actor.text).members)
+            best, end = actor.end, actor.end
+            while end < len(doc) and end - actor.end < 40:
+                tok = doc[end]
+                if tok.text in (";", ".") or "\n" in tok.text:
+                    break
+                if tok.pos_ == "VERB" and tok.i in self.cues:
+                    break
+                end += 1
+                if end < len(doc) and doc[end].text not in (",", "và", ":"):
+                    text = doc.text[actor.start_char : doc[end - 1].idx + len(doc[end - 1].text)]
+                    if doc[end - 1].text not in (",", "và", ":"):
+                        grown = len(gaz.resolve(text).members)
+                        if grown > members:
+                            members, best = grown, end
+            if best > actor.end:
+                span = doc[actor.start : best]
+                span.id_ = actor.id_ or "actor.factored_list"
+                for i in range(actor.end, best):
+                    self.actors.pop(i, None)
+                self.actors[start] = span
+
+    def _tail_after(self, i: int) -> Optional[Span]:
+        while i < len(self.doc) and self.doc[i].is_space:
+            i += 1
+        for cue, span in self.cues.get(i, []):
+            if cue.function == "actor_tail":
+                return span
+        return None
 
     def _actor_after(self, span: Span) -> bool:
         return self.actor_start_after(span.end) is not None
@@ -125,11 +183,13 @@ class DocIndex:
     def actor_start_after(self, i: int) -> Optional[int]:
         """Start of the actor right after token i, past 'cho', honorifics and fillers."""
         doc = self.doc
-        while i < len(doc) and i not in self.actors:
+        while i < len(doc):
             tok = doc[i]
             hit = self.cue(i, {"honorific", "filler"}) if i in self.cues else None
-            if hit is not None:
-                i = hit[1].end
+            if hit is not None and (i not in self.actors or len(hit[1]) > len(self.actors[i])):
+                i = hit[1].end  # "các đồng chí ở Sở Y tế": past the honorific
+            elif i in self.actors:
+                break
             elif tok.is_space or tok.lower_ in ("cho", ":", ","):
                 i += 1
             else:
@@ -253,8 +313,17 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
         return False
     if any(ix.cue(t.i, {"prohibit"}) for t in current[:3]):
         return False  # "không để A, B, C": a list of things not to let happen
-    verbs = [j for j, t in enumerate(current) if t.pos_ == "VERB"]
+    # The verb that opened the current action: not the cue or the actor before it.
+    verbs = [j for j, t in enumerate(current) if t.pos_ == "VERB" and not _is_frame_token(t, ix)]
     return bool(verbs) and len(current) - verbs[0] >= 3
+
+
+_FRAME_FUNCTIONS = {"assign", "require", "request", "modal", "urgency", "lead", "coordinate",
+                    "issuer_verb", "conclusion", "permit"}  # fmt: skip
+
+
+def _is_frame_token(tok: Token, ix: DocIndex) -> bool:
+    return tok.i in ix.frame_tokens
 
 
 # -- reading one clause -----------------------------------------------------------------
@@ -305,8 +374,11 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
         q = skip(actor)
         while q < n and q - skip(actor) < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
             q += 1  # the person's name after the title
-        verb = ix.cue(tokens[q].i, {"issuer_verb", "assign", "require", "request", "permit",
-                                    "non_directive", "conclusion"}) if q < n else None  # fmt: skip
+        verb = None
+        if q < n:  # an assigning reading of the verb wins over a merely speaking one
+            verb = ix.cue(tokens[q].i, {"assign", "require", "request", "permit"}) or ix.cue(
+                tokens[q].i, {"issuer_verb", "non_directive", "conclusion"}
+            )
         if verb is not None:
             c.issuer = Ref.of(actor, "issuer.leader_verb")
             p = q
@@ -329,11 +401,17 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
     elif p < n and (actor := ix.actors.get(tokens[p].i)) is not None:
         c.actor = Ref.of(actor, "actor.subject")
         p = skip(actor)
+    if c.actor is not None:
+        p = _skip_person_name(tokens, p, c.actor, ix)
     # Between the actor and the action: roles, modals, a deadline, a past marker.
     while p < n:
         tok = tokens[p]
-        if (dl := ix.deadlines.get(tok.i)) is not None:
-            c.deadline = c.deadline or Ref.of(dl, dl.id_ or "deadline")
+        if hit := at({"urgency"}):
+            c.cues.append(hit[0])
+            c.urgent = Ref.of(hit[1], hit[0].id)
+            p = skip(hit[1])
+        elif (dl := ix.deadlines.get(tok.i)) is not None:
+            _set_deadline(c, dl)
             p = skip(dl)
         elif hit := at({"past"}):
             c.past = True
@@ -341,10 +419,6 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
         elif hit := at({"non_directive"}):
             c.non_directive = True
             return c
-        elif hit := at({"urgency"}):
-            c.cues.append(hit[0])
-            c.urgent = Ref.of(hit[1], hit[0].id)
-            p = skip(hit[1])
         elif (hit := at({"modal", "lead", "require", "request", "assign"})) and not (
             hit[0].after_leader and c.issuer is None
         ):
@@ -352,7 +426,7 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             p = skip(hit[1])
             if hit[0].function in ("require", "request", "assign") and c.actor is None:
                 p = _to_actor(tokens, p, ix, c, f"actor.after_{hit[0].id}")
-        elif hit := at({"filler"}):
+        elif hit := at({"filler", "emphasis"}):
             p = skip(hit[1])
         elif hit := at({"coordinate"}):
             c.cues.append(hit[0])
@@ -363,6 +437,18 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             break
     _read_action(tokens, p, ix, c)
     return c
+
+
+def _skip_person_name(tokens: list[Token], p: int, actor: Ref, ix: DocIndex) -> int:
+    """Past the name after a title ("Phó Thủ tướng Chính phủ Trần Hồng Hà")."""
+    span = ix.actors.get(ix.doc.char_span(actor.start, actor.end, alignment_mode="expand").start)
+    if span is None or not ix.is_leader(span):
+        return p
+    q = p
+    while q < len(tokens) and q - p < 4 and tokens[q].is_title and tokens[q].i not in ix.cues \
+            and tokens[q].i not in ix.actors and tokens[q].i not in ix.deadlines:  # fmt: skip
+        q += 1
+    return q
 
 
 def _to_actor(tokens: list[Token], p: int, ix: DocIndex, c: Clause, rule: str) -> int:
@@ -377,6 +463,18 @@ def _to_actor(tokens: list[Token], p: int, ix: DocIndex, c: Clause, rule: str) -
     while p < len(tokens) and tokens[p].i < actor.end:
         p += 1
     return p
+
+
+def _set_deadline(c: Clause, span: Span) -> None:
+    """Keep the first deadline, but a dated one replaces a bare 'khẩn trương'."""
+    new = Ref.of(span, span.id_ or "deadline")
+    if c.deadline is None or (_is_urgent(c.deadline) and not _is_urgent(new)):
+        c.deadline = new
+
+
+def _is_urgent(ref: Ref) -> bool:
+    """A 'khẩn trương' with no date, from the deadline rules or the cue lexicon."""
+    return ref.rule.startswith(("urgent", "urgency"))
 
 
 def _end(tok: Token) -> int:
@@ -413,7 +511,7 @@ def _read_action(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> None:
     while q < n:
         tok = tokens[q]
         if (dl := ix.deadlines.get(tok.i)) is not None and purpose_at is None:
-            c.deadline = c.deadline or Ref.of(dl, dl.id_ or "deadline")
+            _set_deadline(c, dl)
             end = min(end, q)
             break
         if tok.text in (",", "và") and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
@@ -441,19 +539,18 @@ def _read_action(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> None:
         c.action = (p, end)
         first = tokens[p]
         if ix.cue(first.i, {"report"}) and c.report_to is None:
-            nxt = next((t for t in tokens[p + 1 : end] if t.i >= first.i + 1), None)
-            actor = ix.actors.get(nxt.i) if nxt is not None else None
-            if actor is not None:
-                c.report_to = Ref.of(actor, "report_to.action")
+            # "báo cáo Thủ tướng ...", "báo cáo kết quả về Sở X": the first body named.
+            for t in tokens[p + 1 : min(end, p + 6)]:
+                if (actor := ix.actors.get(t.i)) is not None:
+                    c.report_to = Ref.of(actor, "report_to.action")
+                    break
         if ix.cue(first.i, {"completion"}) and c.deadline is not None and end - p <= 2:
             c.completion_only = True
     if purpose_at is not None:
         pend = n
         for r in range(purpose_at + 1, n):
             if ix.deadlines.get(tokens[r].i) is not None:
-                c.deadline = c.deadline or Ref.of(
-                    ix.deadlines[tokens[r].i], ix.deadlines[tokens[r].i].id_ or "deadline"
-                )
+                _set_deadline(c, ix.deadlines[tokens[r].i])
                 pend = r
                 break
         while pend > purpose_at and tokens[pend - 1].text in PUNCT:
@@ -466,7 +563,7 @@ def _tail_deadline(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None
     for tok in tokens[q:]:
         dl = ix.deadlines.get(tok.i)
         if dl is not None:
-            c.deadline = c.deadline or Ref.of(dl, dl.id_ or "deadline")
+            _set_deadline(c, dl)
             return
 
 
@@ -666,7 +763,7 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
     tail = next((c for c in reversed(readings) if c.completion_only), None)
     if tail is not None:
         for rec in records:
-            if rec.deadline is None:
+            if rec.deadline is None or _is_urgent(rec.deadline):
                 rec.deadline = tail.deadline
                 rec.rules.append("deadline.completion_tail")
     return records, readings

@@ -13,6 +13,7 @@ import errno
 import fnmatch
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -62,34 +63,83 @@ class Summary:
 def collect_jobs(
     paths: list[str], pattern: Optional[str] = None
 ) -> tuple[list[Job], list[Outcome]]:
-    """Files named or found under folders (recursively, sorted), and problems found on the way."""
+    """Files named or found under folders (recursively, sorted), and problems found on the way.
+
+    ``x.txt`` is written as ``x.json`` (under its folder, relative to the folder walked);
+    when two inputs would share an output (``x.txt`` and ``x.docx``, or two ``x.txt`` named
+    from different folders), they keep their extension (``x.txt.json``), then a counter.
+    """
     jobs: list[Job] = []
     problems: list[Outcome] = []
+    seen_paths: set[str] = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for found, rel in _walk(p, problems):
-                if pattern is None or fnmatch.fnmatch(found.name, pattern):
-                    jobs.append(Job(str(found), rel))
+            found_jobs = [Job(str(found), rel) for found, rel in _walk(p, problems)
+                          if pattern is None or fnmatch.fnmatch(found.name, pattern)]  # fmt: skip
         else:  # a missing or unreadable file is reported by the reader, with its name
-            jobs.append(Job(raw, p.name))
-    return jobs, problems
+            found_jobs = [Job(raw, _stem(p.name))]
+        for job in found_jobs:
+            if job.path not in seen_paths:  # the same file named twice is done once
+                seen_paths.add(job.path)
+                jobs.append(job)
+    return _unique_outputs(jobs), problems
+
+
+def _stem(relative: str) -> str:
+    """``sub/x.txt`` -> ``sub/x``; a name without a stem (``.txt``) is kept as it is."""
+    stem = Path(relative).with_suffix("") if Path(relative).suffix else Path(relative)
+    return str(stem) if stem.name else relative
+
+
+def _unique_outputs(jobs: list[Job]) -> list[Job]:
+    """Give every job its own output name, deterministically (input order decides)."""
+    counts: dict[str, int] = {}
+    for job in jobs:
+        counts[job.relative] = counts.get(job.relative, 0) + 1
+    if all(n == 1 for n in counts.values()):
+        return jobs
+    result: list[Job] = []
+    taken = {rel for rel, n in counts.items() if n == 1}
+    for job in jobs:
+        rel = job.relative
+        if counts[rel] > 1:
+            rel = str(Path(rel).parent / Path(job.path).name)  # keep the extension
+            base, n = rel, 1
+            while rel in taken:
+                n += 1
+                rel = f"{base}~{n}"
+        taken.add(rel)
+        result.append(Job(job.path, rel))
+    return result
 
 
 def _walk(root: Path, problems: list[Outcome]) -> Iterator[tuple[Path, str]]:
+    """Files under ``root``, depth first in name order, each folder walked once.
+
+    A folder that links back to one of its ancestors is reported (``symlink_loop``);
+    a folder reached a second time through another link is walked only the first time.
+    """
     seen: set[tuple[int, int]] = set()
-    stack = [root]
+    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(root, ())]
     while stack:
-        folder = stack.pop()
+        folder, ancestors = stack.pop()
         try:
             st = folder.stat()
         except OSError as exc:
             kind = "symlink_loop" if exc.errno == errno.ELOOP else "not_found"
             problems.append(_problem(folder, root, kind, f"{folder}: {exc.strerror}"))
             continue
-        if (st.st_dev, st.st_ino) in seen:  # a folder linked into itself
+        key = (st.st_dev, st.st_ino)
+        if key in ancestors:
+            target = os.readlink(folder) if folder.is_symlink() else "a folder above it"
+            problems.append(_problem(folder, root, "symlink_loop",
+                                     f"{folder}: symbolic link loop (links to a folder "
+                                     f"that contains it: {target})"))  # fmt: skip
             continue
-        seen.add((st.st_dev, st.st_ino))
+        if key in seen:  # the same folder reached again through another link
+            continue
+        seen.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
@@ -105,8 +155,8 @@ def _walk(root: Path, problems: list[Outcome]) -> Iterator[tuple[Path, str]]:
             if is_dir:
                 subdirs.append(path)
             else:
-                yield path, str(path.relative_to(root).with_suffix(""))
-        stack.extend(reversed(subdirs))
+                yield path, _stem(str(path.relative_to(root)))
+        stack.extend((sub, (*ancestors, key)) for sub in reversed(subdirs))
 
 
 def _problem(path: Path, root: Path, kind: str, message: str) -> Outcome:
@@ -118,11 +168,23 @@ def _problem(path: Path, root: Path, kind: str, message: str) -> Outcome:
 _OPTIONS: dict = {}
 
 
+_INIT_ERROR: list[str] = []
+
+
 def _init_worker(options: dict) -> None:
     _OPTIONS.update(options)
     from .pipeline import build
 
     build(options["mode"])  # load the pipeline once per worker
+
+
+def _init_pool_worker(options: dict) -> None:
+    # An exception in a Pool initializer kills the worker, and the pool starts another
+    # forever: the run would hang. Keep the error and report it for each job instead.
+    try:
+        _init_worker(options)
+    except Exception as exc:
+        _INIT_ERROR.append(f"{type(exc).__name__}: {exc}")
 
 
 def process(job: Job, options: Optional[dict] = None) -> Outcome:
@@ -143,6 +205,9 @@ def process(job: Job, options: Optional[dict] = None) -> Outcome:
 
 
 def _worker(job: Job) -> Outcome:
+    if _INIT_ERROR:
+        message = f"{job.path}: the pipeline failed to load: {_INIT_ERROR[0]}"
+        return Outcome(job, error_kind="internal", error=message)
     return process(job)
 
 
@@ -153,12 +218,16 @@ def write_atomic(target: Path, data: str | bytes) -> None:
     """Write via a temporary file in the same folder, then rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    mode = "wb" if isinstance(data, bytes) else "w"
-    with open(tmp, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    payload = data if isinstance(data, bytes) else data.encode("utf-8")  # no newline translation
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave a half-written file behind
+        raise
 
 
 def _sha256_file(path: str) -> Optional[str]:
@@ -172,8 +241,12 @@ def _sha256_file(path: str) -> Optional[str]:
         return None
 
 
-def already_done(job: Job, outdir: Path) -> bool:
-    """True when OUT holds this file's output for the same bytes and extractor version."""
+def already_done(job: Job, outdir: Path, with_text: bool = False) -> bool:
+    """True when OUT holds this file's output for the same bytes and extractor version.
+
+    (Also with the normalized text, or without, as asked; ``--doc-date`` and ``--mode``
+    are not recorded in the output, so changing them needs ``--force``.)
+    """
     target = outdir / f"{job.relative}.json"
     if not target.exists():
         return False
@@ -181,8 +254,11 @@ def already_done(job: Job, outdir: Path) -> bool:
         old = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    if not isinstance(old, dict) or not isinstance(old.get("source"), dict):
+        return False
     return (old.get("extractor_version") == __version__
-            and old.get("source", {}).get("sha256") == _sha256_file(job.path))  # fmt: skip
+            and (old.get("text") is not None) == bool(with_text)
+            and old["source"].get("sha256") == _sha256_file(job.path))  # fmt: skip
 
 
 def csv_rows(document: dict) -> list[list[str]]:
@@ -234,7 +310,9 @@ def run_batch(
     outdir.mkdir(parents=True, exist_ok=True)
     todo = []
     for job in jobs:
-        if fmt == "json" and not force and already_done(job, outdir):
+        if fmt == "json" and not force and already_done(
+            job, outdir, options.get("with_text", False)
+        ):
             outcome = Outcome(job, skipped=True)
             summary.skipped += 1
             if on_outcome:
@@ -242,7 +320,9 @@ def run_batch(
         else:
             todo.append(job)
     collected: list[dict] = []
-    for outcome in [*(problems or []), *_run(todo, workers, options)]:
+    # One at a time, as they come: each output is written (and reported) when its document
+    # is done, so an interrupted run keeps the finished files and memory stays flat.
+    for outcome in itertools.chain(problems or [], _run(todo, workers, options)):
         if outcome.error is not None:
             summary.failed += 1
             summary.errors.append({"path": outcome.job.path, "kind": outcome.error_kind,
@@ -275,10 +355,16 @@ def _run(jobs: list[Job], workers: int, options: dict) -> Iterator[Outcome]:
     if not jobs:
         return
     if workers <= 1 or len(jobs) == 1:
-        _init_worker(options)
+        try:
+            _init_worker(options)
+        except Exception as exc:  # as in a pool: one error per file, the same records
+            for job in jobs:
+                message = f"{job.path}: the pipeline failed to load: {type(exc).__name__}: {exc}"
+                yield Outcome(job, error_kind="internal", error=message)
+            return
         for job in jobs:
             yield process(job, options)
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
+    with ctx.Pool(workers, initializer=_init_pool_worker, initargs=(options,)) as pool:
         yield from pool.imap(_worker, jobs, chunksize=1)

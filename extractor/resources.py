@@ -76,6 +76,8 @@ CueFunction = Literal[
     "filler",  # à, ờ, thì: spoken hesitation
     "honorific",  # các đồng chí ở ...: between an assigning cue and its actor
     "vocative",  # thưa ...,: an address to the audience
+    "actor_tail",  # liên quan, có dự án đi qua: part of the actor before it
+    "emphasis",  # dứt khoát, kiên quyết: intensifier before a modal, skipped
 ]
 
 
@@ -180,7 +182,10 @@ def regex_rules(name: str) -> RegexRules:
 class DiscourseGroup(_Rule):
     id: str = Field(pattern=r"^[a-z0-9_.]+$")
     kind: str
-    phrases: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
+    # spaCy token patterns, for what a phrase cannot say (a capitalised "Tỉnh").
+    token_patterns: tuple[tuple[dict, ...], ...] = ()
+    note: str = ""
 
 
 class DiscourseActors(BaseModel):
@@ -204,3 +209,12 @@ def fixed_phrases() -> list[str]:
     phrases = list(get_gazetteer().surface_forms())
     phrases += [normalize_text(p) for g in discourse_actors().groups for p in g.phrases]
     return phrases
+
+
+@cache
+def leader_titles() -> tuple[str, ...]:
+    """Lowercased titles of those who conclude (``data/leaders.json``), longest first."""
+    titles = read_json("leaders.json")["titles"]
+    if not all(isinstance(t, str) and t for t in titles):
+        raise RuleError("leaders.json: titles must be non-empty strings")
+    return tuple(sorted((normalize_text(t).lower() for t in titles), key=len, reverse=True))

@@ -33,11 +33,15 @@ def actor_patterns() -> list[dict]:
     patterns = [
         {"label": "ACTOR", "pattern": form, "id": "gazetteer"} for form in gaz.surface_forms()
     ]
-    patterns += [
-        {"label": "ACTOR", "pattern": normalize_text(phrase), "id": group.id}
-        for group in discourse_actors().groups
-        for phrase in group.phrases
-    ]
+    for group in discourse_actors().groups:
+        patterns += [
+            {"label": "ACTOR", "pattern": normalize_text(phrase), "id": group.id}
+            for phrase in group.phrases
+        ]
+        patterns += [
+            {"label": "ACTOR", "pattern": [dict(t) for t in tokens], "id": group.id}
+            for tokens in group.token_patterns
+        ]
     return patterns + gaz.span_patterns()
 
 

@@ -1,0 +1,428 @@
+"""Deadline expressions: find them in a clause and read them as dates.
+
+The rules live in ``extractor/data/deadline_patterns.json`` (regexes with
+stable ids, the vocabulary for numbers, quarters, units and frequencies);
+this module holds no Vietnamese words. Every rule needs its trigger word
+(trước, trong, chậm nhất, vào ngày, ngay, hằng, định kỳ, khẩn trương ...),
+so a date in a citation ("Quyết định số 12/2021/QĐ-TTg ngày 5/3/2021") or a
+narrative period ("cuối năm 2020") is not a deadline.
+
+:func:`find_deadlines` returns non-overlapping matches, longest first;
+:func:`parse_deadline` reads one expression relative to the document date.
+A date is never invented: a missing year comes from the document date, a
+relative deadline ("trong 2 tuần") is counted from it, and without a document
+date both keep ``date=None`` with a warning saying why.
+
+>>> parse_deadline("trong quý II/2021", None).date
+'2021-06-30'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .normalize import normalize_text
+from .schema import DeadlineKind, Granularity
+
+DATA_PACKAGE = "extractor"
+DATA_FILE = ("data", "deadline_patterns.json")
+
+ValueKind = Literal[
+    "date", "month", "quarter", "half", "year", "duration", "relative_period", "auto", "none"
+]
+Relation = Literal[
+    "before", "by", "on", "within_period", "within_duration", "from_now_until",
+    "before_event", "immediate", "urgent_no_date", "recurring", "ongoing",
+]  # fmt: skip
+
+_MACRO = re.compile(r"\{([A-Z_]+)(?::(\d+))?\}")
+_GROUP_DEF = re.compile(r"\(\?P<([a-z_]+)>")
+_GROUP_REF = re.compile(r"\(\?P=([a-z_]+)\)")
+_SUFFIX = re.compile(r"\d+$")
+
+
+class DeadlineRuleError(ValueError):
+    """``deadline_patterns.json`` is invalid."""
+
+
+class DeadlineRule(BaseModel):
+    """One deadline pattern and how to read its groups."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_]+$")
+    pattern: str
+    kind: DeadlineKind
+    relation: Relation
+    value: ValueKind
+    granularity: Optional[Granularity] = None
+    # "start": "trước tháng 6" is the day before June, unless "cuối/hết" is said.
+    anchor: Literal["end", "start"] = "end"
+    # The unit of a relative_period rule that has no unit group.
+    fixed_unit: Optional[Literal["week", "month", "quarter", "year"]] = None
+    # Recurring rules with a day: "trước ngày 20 hằng tháng".
+    day_rule: Optional[Literal["day", "day_month"]] = None
+
+
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    roman: dict[str, int]
+    half: dict[str, int]
+    units: dict[str, Literal["day", "working_day", "week", "month", "quarter", "year"]]
+    number_words: dict[str, int]
+    relative: dict[str, int]
+    frequency: dict[str, str]
+    every_months: dict[str, str]
+    end_words: tuple[str, ...]
+    document_anchors: tuple[str, ...]
+
+
+class DeadlineRules(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    note: str = ""
+    macros: dict[str, str]
+    vocabulary: Vocabulary
+    rules: tuple[DeadlineRule, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> DeadlineRules:
+        seen = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"duplicate rule id {rule.id!r}")
+            seen.add(rule.id)
+        return self
+
+
+@dataclass(frozen=True)
+class DeadlineMatch:
+    """A deadline expression found in a text: offsets, text and the rule id."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class DeadlineValue:
+    """What a deadline expression means.
+
+    ``date`` is the last day allowed (ISO), ``kind`` the contract's coarse
+    kind and ``relation`` the finer one (domain.md 3.3). ``recurrence`` is
+    daily, weekly, monthly, quarterly, half_yearly or yearly; ``day_rule``
+    says which day of the period ("20" or "15/7") for "trước ngày 20 hằng
+    tháng". A first deadline with a recurrence ("trước ngày 20/11/2025 và hằng
+    tháng") keeps kind ``before`` and its date, plus the recurrence.
+    """
+
+    date: Optional[str]
+    granularity: Optional[Granularity]
+    kind: DeadlineKind
+    rule: Optional[str]
+    relation: Optional[str] = None
+    recurrence: Optional[str] = None
+    year_inferred: bool = False
+    event: Optional[str] = None
+    day_rule: Optional[str] = None
+    warning: Optional[str] = None
+
+
+def expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
+    """Expand ``{NAME}`` macros; ``{NAME:2}`` renames the groups inside (d -> d2)."""
+    if depth > 10:
+        raise DeadlineRuleError(f"macro recursion in {pattern!r}")
+
+    def sub(m: re.Match) -> str:
+        name, suffix = m.group(1), m.group(2)
+        if name not in macros:
+            raise DeadlineRuleError(f"unknown macro {{{name}}}")
+        body = expand(macros[name], macros, depth + 1)
+        if suffix:
+            body = _GROUP_DEF.sub(lambda g: f"(?P<{g.group(1)}{suffix}>", body)
+            body = _GROUP_REF.sub(lambda g: f"(?P={g.group(1)}{suffix})", body)
+        return body
+
+    return _MACRO.sub(sub, pattern)
+
+
+class DeadlineRuleSet:
+    """The compiled rules of ``deadline_patterns.json``."""
+
+    def __init__(self, data: DeadlineRules):
+        self.data = data
+        self.vocab = data.vocabulary
+        self.compiled: list[tuple[DeadlineRule, re.Pattern]] = []
+        for rule in data.rules:
+            body = expand(rule.pattern, data.macros)
+            # Word boundaries on both sides; no date continues after the end.
+            full = rf"(?<![\w/])(?:{body})(?!\w|[/.\-]\d)"
+            try:
+                self.compiled.append((rule, re.compile(full, re.IGNORECASE)))
+            except re.error as exc:
+                raise DeadlineRuleError(f"rule {rule.id}: regex does not compile: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_rules() -> DeadlineRuleSet:
+    """The deadline rules, loaded, validated and compiled once per process."""
+    path = resources.files(DATA_PACKAGE).joinpath(*DATA_FILE)
+    try:
+        data = DeadlineRules.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, ValidationError) as exc:
+        raise DeadlineRuleError(f"deadline_patterns.json: {exc}") from exc
+    return DeadlineRuleSet(data)
+
+
+def _candidates(text: str) -> list[tuple[int, int, DeadlineRule, re.Match]]:
+    out = []
+    for rule, rx in get_rules().compiled:
+        for m in rx.finditer(text):
+            start = m.end("lead") if "lead" in rx.groupindex and m.group("lead") else m.start()
+            if m.end() > start:
+                out.append((start, m.end(), rule, m))
+    return out
+
+
+def find_deadlines(text: str) -> list[DeadlineMatch]:
+    """Deadline expressions in ``text`` (normalized), non-overlapping, in text order.
+
+    Overlaps are settled longest first, then leftmost, so "trước ngày 20 tháng
+    11 năm 2025 và hằng tháng" is one match, not a date and a recurrence.
+    """
+    chosen: list[tuple[int, int, DeadlineRule]] = []
+    for start, end, rule, _ in sorted(_candidates(text), key=lambda c: (c[0] - c[1], c[0])):
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, rule))
+    chosen.sort(key=lambda c: c[0])
+    return [DeadlineMatch(s, e, text[s:e], rule.id) for s, e, rule in chosen]
+
+
+# ---------------------------------------------------------------------------
+# Reading a match
+
+
+def _groups(m: re.Match) -> dict[str, str]:
+    """Matched groups by base name (d2 -> d), first one set wins."""
+    out: dict[str, str] = {}
+    for name, value in m.groupdict().items():
+        if value is not None:
+            out.setdefault(_SUFFIX.sub("", name), value)
+    return out
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _period(unit: str, year: int, index: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a month, quarter, half or year."""
+    if unit == "month":
+        return dt.date(year, index, 1), _month_end(year, index)
+    if unit == "quarter":
+        return dt.date(year, 3 * index - 2, 1), _month_end(year, 3 * index)
+    if unit == "half":
+        return dt.date(year, 6 * index - 5, 1), _month_end(year, 6 * index)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+_GRANULARITY = {
+    "date": Granularity.day, "month": Granularity.month, "quarter": Granularity.quarter,
+    "half": Granularity.half_year, "year": Granularity.year,
+}  # fmt: skip
+
+
+_UNIT_GRANULARITY = {
+    "week": Granularity.day, "month": Granularity.month, "quarter": Granularity.quarter,
+    "year": Granularity.year,
+}  # fmt: skip
+
+
+class _Reader:
+    """Turns one match into a :class:`DeadlineValue`."""
+
+    def __init__(self, rule: DeadlineRule, m: re.Match, doc_date: Optional[dt.date]):
+        self.rule = rule
+        self.g = _groups(m)
+        self.doc_date = doc_date
+        self.vocab = get_rules().vocab
+        self.warning: Optional[str] = None
+        self.year_inferred = False
+
+    def number(self, word: str) -> Optional[int]:
+        word = word.lower()
+        return int(word) if word.isdigit() else self.vocab.number_words.get(word)
+
+    def value_kind(self) -> str:
+        if self.rule.value != "auto":
+            return self.rule.value
+        for group, kind in (("d", "date"), ("q", "quarter"), ("m", "month"), ("half", "half")):
+            if group in self.g:
+                return kind
+        return "year" if "y" in self.g else "none"
+
+    def year(self) -> Optional[int]:
+        if "y" in self.g:
+            return int(self.g["y"])
+        if self.doc_date is None:
+            self.warning = "The year is not stated and the document date is unknown."
+            return None
+        self.year_inferred = True
+        return self.doc_date.year
+
+    def read(self) -> tuple[Optional[dt.date], Optional[Granularity]]:
+        kind = self.value_kind()
+        if kind in _GRANULARITY:
+            return self.calendar(kind), self.rule.granularity or _GRANULARITY[kind]
+        if kind == "duration":
+            return self.duration(), Granularity.day
+        if kind == "relative_period":
+            return self.relative_period()
+        return None, None
+
+    def calendar(self, kind: str) -> Optional[dt.date]:
+        year = self.year()
+        if year is None:
+            return None
+        try:
+            day = self._calendar(kind, year)
+            if self.year_inferred and day < self.doc_date:  # "trước 30/6" said in August
+                day = self._calendar(kind, year + 1)
+        except ValueError:
+            self.warning = "The date does not exist in the calendar."
+            return None
+        return day
+
+    def _calendar(self, kind: str, year: int) -> dt.date:
+        if kind == "date":
+            return dt.date(year, int(self.g["m"]), int(self.g["d"]))
+        if kind == "month":
+            index = int(self.g["m"])
+        elif kind == "quarter":
+            q = self.g["q"].upper()
+            index = self.vocab.roman[q] if q in self.vocab.roman else int(q)
+        elif kind == "half":
+            index = self.vocab.half[self.g["half"].lower()]
+        else:
+            index = 1
+        first, last = _period(kind, year, index)
+        if self.rule.anchor == "start" and "end" not in self.g:
+            return first - dt.timedelta(days=1)
+        return last
+
+    def duration(self) -> Optional[dt.date]:
+        n = self.number(self.g.get("n", ""))
+        unit = self.vocab.units.get(self.g.get("unit", "").lower())
+        since = self.g.get("since")
+        if n is None or unit is None:
+            return None
+        if since and since.lower() not in self.vocab.document_anchors:
+            self.warning = "The period is counted from an event, not from the document date."
+            return None
+        if self.doc_date is None:
+            self.warning = "A relative deadline needs the document date, which is unknown."
+            return None
+        start = self.doc_date
+        if unit == "working_day":
+            self.warning = "Working days counted Monday to Friday, without public holidays."
+            day, left = start, n
+            while left:
+                day += dt.timedelta(days=1)
+                if day.weekday() < 5:
+                    left -= 1
+            return day
+        if unit in ("day", "week"):
+            return start + dt.timedelta(days=n * (7 if unit == "week" else 1))
+        months = {"month": 1, "quarter": 3, "year": 12}[unit]
+        return _add_months(start, n * months)
+
+    def relative_period(self) -> tuple[Optional[dt.date], Optional[Granularity]]:
+        word = self.g.get("unit")
+        unit = self.vocab.units.get(word.lower()) if word else self.rule.fixed_unit
+        offset = self.vocab.relative.get((self.g.get("rel") or "").lower(), 0)
+        if unit is None:
+            return None, None
+        if self.doc_date is None:
+            self.warning = "A relative deadline needs the document date, which is unknown."
+            return None, _UNIT_GRANULARITY.get(unit)
+        d = self.doc_date
+        if unit == "week":
+            monday = d - dt.timedelta(days=d.weekday())
+            return monday + dt.timedelta(days=7 * offset + 6), Granularity.day
+        if unit == "month":
+            target = _add_months(d.replace(day=1), offset)
+            return _month_end(target.year, target.month), Granularity.month
+        if unit == "quarter":
+            q = (d.month - 1) // 3 + offset
+            year, q = d.year + q // 4, q % 4 + 1
+            return _period("quarter", year, q)[1], Granularity.quarter
+        return dt.date(d.year + offset, 12, 31), Granularity.year
+
+    def recurrence(self) -> Optional[str]:
+        if "freq" in self.g:
+            return self.vocab.frequency.get(self.g["freq"].lower())
+        if "every" in self.g:
+            n = self.number(self.g["every"])
+            return self.vocab.every_months.get(str(n))
+        return None
+
+    def day_rule(self) -> Optional[str]:
+        if self.rule.day_rule == "day":
+            return self.g.get("d")
+        if self.rule.day_rule == "day_month":
+            return f"{self.g.get('d')}/{self.g.get('m')}"
+        return None
+
+
+def _best_match(text: str) -> Optional[tuple[DeadlineRule, re.Match]]:
+    cands = _candidates(text)
+    if not cands:
+        return None
+    start, end, rule, m = min(cands, key=lambda c: (c[0] - c[1], c[0]))
+    return rule, m
+
+
+def parse_deadline(text: str, doc_date: Optional[dt.date] = None) -> DeadlineValue:
+    """Read a deadline expression relative to the document date.
+
+    ``text`` is the expression (as :func:`find_deadlines` returns it) or a
+    clause holding one; the longest expression found is read. The result
+    names its rule; ``warning`` explains, in one English sentence, a date
+    that could not be set.
+    """
+    found = _best_match(normalize_text(text))
+    if found is None:
+        return DeadlineValue(None, None, DeadlineKind.event, None,
+                             warning="No deadline pattern matches this text.")
+    rule, m = found
+    reader = _Reader(rule, m, doc_date)
+    date, granularity = reader.read()
+    return DeadlineValue(
+        date=date.isoformat() if date else None,
+        granularity=granularity,
+        kind=rule.kind,
+        rule=rule.id,
+        relation=rule.relation,
+        recurrence=reader.recurrence(),
+        year_inferred=reader.year_inferred and date is not None,
+        event=reader.g.get("event"),
+        day_rule=reader.day_rule(),
+        warning=reader.warning,
+    )

@@ -1,0 +1,246 @@
+"""Review state in SQLite (standard library ``sqlite3``).
+
+A document is keyed by the sha256 of its raw bytes, so uploading the same file again
+reopens its review. The extracted JSON is stored as produced; the clerk's decisions are
+stored beside it (one row per directive) and applied when a document is read back, so
+the extractor's original output is never overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional, Union
+
+STATUSES = ("pending", "accepted", "rejected")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    name TEXT,
+    doc_date TEXT,
+    created_at TEXT NOT NULL,
+    document_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reviews (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    directive_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected')),
+    corrected_json TEXT NOT NULL DEFAULT '{}',
+    original_json TEXT NOT NULL DEFAULT '{}',
+    reviewer TEXT,
+    reviewed_at TEXT,
+    PRIMARY KEY (doc_id, directive_id)
+);
+CREATE TABLE IF NOT EXISTS added_directives (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    directive_id TEXT NOT NULL,
+    directive_json TEXT NOT NULL,
+    reviewer TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, directive_id)
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL,
+    directive_id TEXT,
+    kind TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    reviewer TEXT,
+    at TEXT NOT NULL
+);
+"""
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 to the second."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def document_id(sha256: str) -> str:
+    """The short id used in URLs: the first 16 hex digits of the sha256."""
+    return sha256[:16]
+
+
+@dataclass
+class Review:
+    """The clerk's decision on one directive."""
+
+    status: str = "pending"
+    corrected: dict = field(default_factory=dict)  # field -> new value (contract JSON)
+    original: dict = field(default_factory=dict)  # field -> value before the first correction
+    reviewer: Optional[str] = None
+    reviewed_at: Optional[str] = None
+
+
+@dataclass
+class StoredDocument:
+    id: str
+    sha256: str
+    name: Optional[str]
+    doc_date: Optional[str]
+    created_at: str
+    document: dict  # the extractor's output, as produced
+    reviews: dict[str, Review]
+    added: list[dict]  # directives the clerk added, contract JSON
+
+
+class Store:
+    """Documents, their extraction and their review, in one SQLite file."""
+
+    def __init__(self, path: Union[str, Path]):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()  # one writer at a time inside this process
+        with self._connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        # A connection per operation: cheap for SQLite, and safe across server threads.
+        con = sqlite3.connect(self.path, timeout=30)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA foreign_keys=ON")
+        try:
+            with con:  # commits, or rolls back on error
+                yield con
+        finally:
+            con.close()
+
+    # -- documents ------------------------------------------------------------------
+
+    def find_sha256(self, sha256: str) -> Optional[str]:
+        """The id of the document with these raw bytes, if stored."""
+        with self._connect() as con:
+            row = con.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row["id"] if row else None
+
+    def add_document(
+        self, document: dict, *, name: Optional[str], doc_date: Optional[str]
+    ) -> tuple[str, bool]:
+        """Store an extracted document; returns (id, created). An existing one is kept."""
+        sha = document["source"]["sha256"]
+        doc_id = document_id(sha)
+        with self._lock, self._connect() as con:
+            cur = con.execute(
+                "INSERT OR IGNORE INTO documents (id, sha256, name, doc_date, created_at,"
+                " document_json) VALUES (?, ?, ?, ?, ?, ?)",
+                (doc_id, sha, name, doc_date, now_iso(), json.dumps(document, ensure_ascii=False)),
+            )
+            created = cur.rowcount == 1
+            if created:
+                self._event(con, doc_id, None, "extracted", {"name": name}, None)
+        return doc_id, created
+
+    def get(self, doc_id: str) -> Optional[StoredDocument]:
+        """A document with its reviews and added directives, or None."""
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                return None
+            reviews = {
+                r["directive_id"]: Review(
+                    status=r["status"],
+                    corrected=json.loads(r["corrected_json"]),
+                    original=json.loads(r["original_json"]),
+                    reviewer=r["reviewer"],
+                    reviewed_at=r["reviewed_at"],
+                )
+                for r in con.execute("SELECT * FROM reviews WHERE doc_id = ?", (doc_id,))
+            }
+            added = [
+                json.loads(r["directive_json"])
+                for r in con.execute(
+                    "SELECT directive_json FROM added_directives WHERE doc_id = ?"
+                    " ORDER BY created_at, directive_id",
+                    (doc_id,),
+                )
+            ]
+        return StoredDocument(
+            id=row["id"], sha256=row["sha256"], name=row["name"], doc_date=row["doc_date"],
+            created_at=row["created_at"], document=json.loads(row["document_json"]),
+            reviews=reviews, added=added,
+        )  # fmt: skip
+
+    def list_documents(self, limit: int = 50) -> list[dict]:
+        """The most recent documents, newest first, with review counts."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT d.id, d.name, d.created_at,"
+                " json_array_length(json_extract(d.document_json, '$.directives')) AS extracted,"
+                " (SELECT COUNT(*) FROM added_directives a WHERE a.doc_id = d.id) AS added,"
+                " (SELECT COUNT(*) FROM reviews r WHERE r.doc_id = d.id"
+                "   AND r.status != 'pending') AS reviewed"
+                " FROM documents d ORDER BY d.created_at DESC, d.id LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def count(self) -> int:
+        with self._connect() as con:
+            return con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    # -- review ---------------------------------------------------------------------
+
+    def save_review(self, doc_id: str, directive_id: str, review: Review, *, kind: str) -> None:
+        """Write the decision on one directive (replacing the previous one) and log it."""
+        if review.status not in STATUSES:
+            raise ValueError(f"unknown status {review.status!r}")
+        with self._lock, self._connect() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO reviews (doc_id, directive_id, status, corrected_json,"
+                " original_json, reviewer, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, directive_id, review.status,
+                 json.dumps(review.corrected, ensure_ascii=False),
+                 json.dumps(review.original, ensure_ascii=False),
+                 review.reviewer, review.reviewed_at),
+            )  # fmt: skip
+            payload = {"status": review.status, "corrected": review.corrected}
+            self._event(con, doc_id, directive_id, kind, payload, review.reviewer)
+
+    def add_directive(self, doc_id: str, directive: dict, review: Review) -> None:
+        """Store a directive the clerk added, with its (accepted) review."""
+        with self._lock, self._connect() as con:
+            con.execute(
+                "INSERT INTO added_directives (doc_id, directive_id, directive_json, reviewer,"
+                " created_at) VALUES (?, ?, ?, ?, ?)",
+                (doc_id, directive["id"], json.dumps(directive, ensure_ascii=False),
+                 review.reviewer, review.reviewed_at or now_iso()),
+            )  # fmt: skip
+            con.execute(
+                "INSERT OR REPLACE INTO reviews (doc_id, directive_id, status, reviewer,"
+                " reviewed_at) VALUES (?, ?, ?, ?, ?)",
+                (doc_id, directive["id"], review.status, review.reviewer, review.reviewed_at),
+            )
+            self._event(con, doc_id, directive["id"], "added", directive, review.reviewer)
+
+    def events(self, doc_id: str) -> list[dict]:
+        """The audit trail of a document, oldest first."""
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT directive_id, kind, payload_json, reviewer, at FROM events"
+                " WHERE doc_id = ? ORDER BY seq",
+                (doc_id,),
+            ).fetchall()
+        return [
+            {"directive_id": r["directive_id"], "kind": r["kind"], "reviewer": r["reviewer"],
+             "at": r["at"], "payload": json.loads(r["payload_json"])}
+            for r in rows
+        ]  # fmt: skip
+
+    @staticmethod
+    def _event(con, doc_id, directive_id, kind, payload, reviewer) -> None:
+        con.execute(
+            "INSERT INTO events (doc_id, directive_id, kind, payload_json, reviewer, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (doc_id, directive_id, kind, json.dumps(payload, ensure_ascii=False), reviewer,
+             now_iso()),
+        )  # fmt: skip
