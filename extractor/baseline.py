@@ -57,7 +57,8 @@ def baseline_directives(raw_text: str) -> list[Directive]:
             if pos < 0:
                 continue
             cursor = pos + len(sent)
-            hits = sorted((m.start(), c) for rx, c in cues if (m := rx.search(sent)))
+            hits = sorted(((m.start(), c) for rx, c in cues if (m := rx.search(sent))),
+                          key=lambda h: h[0])
             if not hits:
                 continue
             start = offset + pos
