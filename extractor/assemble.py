@@ -692,13 +692,14 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
     # Sentence-level gates: praise or a report before any strong cue.
     sentence_nd = any(c.non_directive for c in readings)
     # Before "kết luận như sau" / "Kết luận hội nghị" only a leader's own words direct.
-    leader_speaks = any(c.issuer is not None for c in readings)
+    found = find_issuer(tokens, ix)
+    leader_speaks = found is not None or any(c.issuer is not None for c in readings)
     past = False
     records: list[DirectiveRecord] = []
     prev_actor: Optional[Ref] = None
-    governing: Optional[str] = None
+    governing: Optional[str] = frame.modality if frame is not None else None
     strong_seen = False
-    issuer = state.issuer
+    issuer = _speaker_for(found, state, ix) if found is not None else state.issuer
     for c in readings:
         if c.issuer is not None and state.speaker is not None and _is_first_person(c.issuer, ix):
             c.issuer = state.speaker
@@ -769,6 +770,40 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
     return records, readings
 
 
+_SPEAKING = {"issuer_verb", "conclusion", "assign", "require", "request", "permit"}
+
+
+def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
+    """A leader speaking anywhere in the sentence: title, [name], [adverbs], verb.
+
+    "Sau khi nghe ..., Phó Thủ tướng Chính phủ Trịnh Đình Dũng kết luận như sau:".
+    """
+    for k, tok in enumerate(tokens):
+        actor = ix.actors.get(tok.i)
+        if actor is None or not ix.is_leader(actor):
+            continue
+        q = k
+        while q < len(tokens) and tokens[q].i < actor.end:
+            q += 1
+        names = 0
+        while q < len(tokens) and names < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
+            q, names = q + 1, names + 1
+        adverbs = 0
+        while q < len(tokens) and adverbs < 2 and tokens[q].pos_ == "ADV" \
+                and not ix.cues.get(tokens[q].i):  # fmt: skip
+            q, adverbs = q + 1, adverbs + 1
+        if q < len(tokens) and ix.cue(tokens[q].i, _SPEAKING):
+            return Ref.of(actor, "issuer.leader_verb")
+    return None
+
+
+def _speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
+    """'Tôi' in a transcript is the leader whose turn it is."""
+    if state.speaker is not None and _is_first_person(ref, ix):
+        return state.speaker
+    return ref
+
+
 def _is_first_person(ref: Ref, ix: DocIndex) -> bool:
     return ix.doc.text[ref.start : ref.end].lower() in ("tôi", "chúng tôi")
 
@@ -799,9 +834,15 @@ def _after_sentence(doc: Doc, tokens, readings, ix: DocIndex, state: WalkState, 
     for c in readings:
         if c.issuer is not None:
             state.issuer = c.issuer
+    found = find_issuer(tokens, ix)
+    if found is not None:
+        state.issuer = _speaker_for(found, state, ix)
     if doc.text[:s_end].rstrip().endswith(":") and readings:
         functions = {cue.function for c in readings for cue in c.cues}
-        lead = readings[0]
+        # "..., đề nghị Tỉnh lưu ý một số nội dung sau:": the clause that names whom.
+        lead = next((c for c in reversed(readings) if c.actor is not None
+                     and {q.function for q in c.cues} & {"assign", "require", "request"}),
+                    next((c for c in reversed(readings) if c.actor is not None), readings[-1]))
         if functions & (STRONG_FUNCTIONS | WEAK_FUNCTIONS | {"conclusion", "issuer_verb"}):
             modality = "recommendation" if "request" in functions else None
             state.frames.append(Frame(block.level, actor=lead.actor, directive=True,
