@@ -9,8 +9,8 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 # Extraction modes: the rules alone, the trained model alone, or both combined.
-MODES = ("rules",)
-DEFAULT_MODE = "rules"
+MODES = ("rules", "model", "hybrid")
+DEFAULT_MODE = "hybrid"
 
 __all__ = ["DEFAULT_MODE", "MODES", "__version__", "extract", "extract_file"]
 

@@ -306,6 +306,8 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     if tok.lower_ in ("đồng thời",):
         return True
     actor = ix.actors.get(tok.i)
+    if actor is not None and _only_actors(current, ix):
+        return False  # "Bộ Công an, Bộ Tài chính chuẩn bị ...": one actor span
     if actor is not None:
         after = [t for t in tokens[k:] if t.i >= actor.end][:1]
         return bool(after) and (after[0].pos_ == "VERB" or bool(ix.cues.get(after[0].i)))
@@ -316,6 +318,23 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     # The verb that opened the current action: not the cue or the actor before it.
     verbs = [j for j, t in enumerate(current) if t.pos_ == "VERB" and not _is_frame_token(t, ix)]
     return bool(verbs) and len(current) - verbs[0] >= 3
+
+
+def _only_actors(current: list[Token], ix: DocIndex) -> bool:
+    """True when the clause so far is actors and separators ("Bộ A, Bộ B")."""
+    if not current:
+        return False
+    k = 0
+    while k < len(current):
+        actor = ix.actors.get(current[k].i)
+        if actor is not None:
+            while k < len(current) and current[k].i < actor.end:
+                k += 1
+        elif current[k].lower_ in (",", "và"):
+            k += 1
+        else:
+            return False
+    return True
 
 
 _FRAME_FUNCTIONS = {"assign", "require", "request", "modal", "urgency", "lead", "coordinate",
@@ -403,6 +422,7 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
         p = skip(actor)
     if c.actor is not None:
         p = _skip_person_name(tokens, p, c.actor, ix)
+        p = _join_actors(tokens, p, ix, c)
     # Between the actor and the action: roles, modals, a deadline, a past marker.
     while p < n:
         tok = tokens[p]
@@ -437,6 +457,20 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             break
     _read_action(tokens, p, ix, c)
     return c
+
+
+def _join_actors(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> int:
+    """Several bodies in the actor's place are one actor: "Bộ Công an, Bộ Tài chính"."""
+    n = len(tokens)
+    while p + 1 < n and tokens[p].lower_ in (",", "và"):
+        nxt = ix.actors.get(tokens[p + 1].i)
+        if nxt is None:
+            break
+        c.actor = Ref(c.actor.start, nxt.end_char, c.actor.rule)
+        p += 1
+        while p < n and tokens[p].i < nxt.end:
+            p += 1
+    return p
 
 
 def _skip_person_name(tokens: list[Token], p: int, actor: Ref, ix: DocIndex) -> int:

@@ -173,7 +173,7 @@ class _Reporter:
 @main.command("eval")
 @click.option("--split", default="test", show_default=True,
               type=click.Choice(["train", "dev", "test", "all"]), help="Corpus split to score.")
-@click.option("--mode", "modes", multiple=True, type=click.Choice(["rules", "baseline"]),
+@click.option("--mode", "modes", multiple=True, type=click.Choice([*MODES, "baseline"]),
               help="Extraction mode(s) to score; default: every mode and the naive baseline.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results as JSON to this file.")
@@ -183,7 +183,7 @@ def eval_command(split, modes, report_path, show_errors) -> None:
     """Score the extractor on a corpus split (precision, recall, F1 per field)."""
     from .evaluate import evaluate, format_errors, format_reliability, format_table
 
-    modes = modes or ("rules", "baseline")
+    modes = modes or (*MODES, "baseline")
     reports = [evaluate(split, mode) for mode in modes]
     click.echo(f"split: {split}")
     click.echo(format_table(reports))
@@ -199,6 +199,26 @@ def eval_command(split, modes, report_path, show_errors) -> None:
         data = {"split": split, "reports": [r.as_dict() for r in reports]}
         report_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
                                encoding="utf-8")  # fmt: skip
+
+
+@main.command("train")
+@click.option("--config", "config_path",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="spaCy training config [default: models/directives.cfg].")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Pipeline directory to write [default: models/directives].")
+@click.option("--limit", type=click.IntRange(min=1), help="Use only the first N documents.")
+@click.option("--max-steps", type=click.IntRange(min=1), help="Stop after N training steps.")
+@click.option("--seed", type=int, help="Random seed [default: the config's].")
+def train_command(config_path, output, limit, max_steps, seed) -> None:
+    """Train the clause classifier and role tagger on the corpus train split."""
+    from .model import models_dir
+    from .train import default_config, train
+
+    meta = train(config_path or default_config(), output or models_dir() / "directives",
+                 limit=limit, max_steps=max_steps, seed=seed,
+                 log=lambda line: click.echo(line, err=True))  # fmt: skip
+    click.echo(json.dumps(meta.get("dev_scores", {}), indent=2))
 
 
 @main.command()

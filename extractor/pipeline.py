@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 # Registering factories, tokenizers and misc functions is an import side effect.
-from . import assemble, clean, nlp, rules, segment  # noqa: F401
+from . import DEFAULT_MODE, MODES, assemble, clean, nlp, rules, segment  # noqa: F401
 from .resources import DATA_PACKAGE
 
 
@@ -20,11 +20,19 @@ def load_config():
 
 
 @cache
-def build(mode: str = "rules") -> Language:
-    """The pipeline for a mode, built and initialized once per process."""
-    if mode != "rules":
-        raise ValueError(f"unknown mode {mode!r}")
+def build(mode: str = DEFAULT_MODE) -> Language:
+    """The pipeline for a mode, built and initialized once per process.
+
+    ``rules``: the rule components alone. ``model`` and ``hybrid``: the same,
+    then the trained components of ``models/directives`` (see :mod:`extractor.model`).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
     config = load_config()
     pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     pipeline.initialize()
+    if mode != "rules":
+        from . import model  # noqa: F401  (registers the directive_model factory)
+
+        pipeline.add_pipe("directive_model", config={"mode": mode})
     return pipeline

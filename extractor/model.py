@@ -1,0 +1,380 @@
+"""Stage 7: the trained components and how they vote with the rules.
+
+The model is a small spaCy pipeline (``models/directives.cfg``) run over one
+sentence at a time: ``spancat`` scores the candidate clauses that the rule
+segmenter proposes (its suggester reads them from ``doc.spans``), ``ner``
+marks role spans. In ``hybrid`` mode (the default):
+
+- rules propose and the model scores: a rule directive's confidence becomes
+  ``RULE_WEIGHT * rule + (1 - RULE_WEIGHT) * model``; one the model finds
+  very unlikely (score < ``VETO``) is dropped unless the rules were sure;
+- the model proposes where no rule fired: a clause scoring at least
+  ``PROPOSE`` becomes a directive, its action and actor from the role spans;
+- role spans from the model fill the fields the rules left empty.
+
+In ``model`` mode the model's proposals alone are returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin, Span
+from spacy.training import Example
+from spacy.util import registry
+from thinc.api import Ragged, get_current_ops
+
+from . import extensions  # noqa: F401
+from .assemble import DirectiveRecord, DocIndex, Ref, _sentence_tokens, split_clauses
+
+CANDIDATES_KEY = "clause_candidates"
+DIRECTIVES_KEY = "directives"
+ROLE_LABELS = ("ACTOR", "COACTOR", "ACTION", "TOPIC", "PURPOSE", "DEADLINE", "REPORT_TO", "ISSUER")
+MODALITY_LABELS = {"OBLIGATION": "obligation", "PROHIBITION": "prohibition",
+                   "RECOMMENDATION": "recommendation", "PERMISSION": "permission"}  # fmt: skip
+RULE_WEIGHT = 0.5
+VETO = 0.1
+VETO_UNLESS_RULE = 0.9
+PROPOSE = 0.7
+
+
+def models_dir() -> Path:
+    """Where trained pipelines live: $EXTRACTOR_MODELS, else the repository's models/."""
+    env = os.environ.get("EXTRACTOR_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
+
+
+# -- registered pieces the training config names ------------------------------------
+
+
+@registry.misc("extractor.clause_suggester.v1")
+def build_clause_suggester(spans_key: str = CANDIDATES_KEY) -> Callable:
+    """spancat suggester: the clauses the rule segmenter proposed, stored on the doc."""
+
+    def suggest(docs: Iterable[Doc], *, ops=None) -> Ragged:
+        ops = ops or get_current_ops()
+        spans: list[tuple[int, int]] = []
+        lengths: list[int] = []
+        for doc in docs:
+            found = [(s.start, s.end) for s in doc.spans.get(spans_key, [])]
+            spans.extend(found)
+            lengths.append(len(found))
+        lengths_array = ops.asarray1i(lengths)
+        if spans:
+            return Ragged(ops.asarray2i(spans), lengths_array)
+        return Ragged(ops.xp.zeros((0, 0), dtype="i"), lengths_array)
+
+    return suggest
+
+
+@registry.readers("extractor.ClauseCorpus.v1")
+def clause_corpus(path: Path) -> Callable[[Language], Iterator[Example]]:
+    """Examples whose predicted docs keep the clause candidates of the reference."""
+
+    def read(nlp: Language) -> Iterator[Example]:
+        for ref in DocBin().from_disk(path).get_docs(nlp.vocab):
+            yield Example(copy_with_candidates(ref), ref)
+
+    return read
+
+
+def copy_with_candidates(ref: Doc) -> Doc:
+    words = [t.text for t in ref]
+    spaces = [bool(t.whitespace_) for t in ref]
+    doc = Doc(ref.vocab, words=words, spaces=spaces)
+    doc.spans[CANDIDATES_KEY] = [doc[s.start : s.end] for s in ref.spans.get(CANDIDATES_KEY, [])]
+    return doc
+
+
+# -- sentence docs shared by training and inference --------------------------------
+
+
+@dataclass
+class SentenceView:
+    """One sentence of a processed document as a small Doc, with its clause candidates."""
+
+    doc: Doc
+    offset: int  # character offset of the sentence in the document
+    clauses: list[tuple[int, int]]  # char ranges in the document
+
+
+def sentence_views(doc: Doc, vocab=None) -> list[SentenceView]:
+    """Every non-skipped sentence of a rule-processed Doc (as Docs of ``vocab``)."""
+    vocab = doc.vocab if vocab is None else vocab
+    ix = DocIndex(doc)
+    skipped = doc._.skipped or []
+    views = []
+    for block in doc._.blocks or []:
+        for s_start, s_end in block.sentences:
+            tokens = _sentence_tokens(doc, s_start, s_end, skipped)
+            if not tokens:
+                continue
+            words = [t.text for t in tokens]
+            spaces = [bool(t.whitespace_) for t in tokens]
+            sent = Doc(vocab, words=words, spaces=spaces)
+            index = {t.i: k for k, t in enumerate(tokens)}
+            cands, ranges = [], []
+            for clause in split_clauses(tokens, ix):
+                k0, k1 = index[clause[0].i], index[clause[-1].i] + 1
+                cands.append(sent[k0:k1])
+                ranges.append((clause[0].idx, clause[-1].idx + len(clause[-1].text)))
+            sent.spans[CANDIDATES_KEY] = cands
+            sent.user_data["token_offsets"] = [t.idx for t in tokens]
+            views.append(SentenceView(sent, tokens[0].idx, ranges))
+    return views
+
+
+def _char_span(sent: Doc, start: int, end: int) -> Optional[Span]:
+    """A span of the sentence doc from document offsets, or None when it does not align."""
+    offsets = sent.user_data["token_offsets"]
+    first = next((k for k, o in enumerate(offsets) if o == start), None)
+    last = next((k for k, t in enumerate(sent) if offsets[k] + len(t.text) == end), None)
+    if first is None or last is None or last < first:
+        return None
+    return sent[first : last + 1]
+
+
+@dataclass
+class TrainingStats:
+    sentences: int = 0
+    directives: int = 0
+    directive_clauses: int = 0
+    unsuggested: int = 0  # gold directives no candidate clause holds
+    role_spans: int = 0
+    misaligned: list[str] = field(default_factory=list)
+    overlapping: int = 0
+
+
+def training_docs(corpus_docs, nlp_rules: Language, stats: TrainingStats) -> list[Doc]:
+    """Sentence docs with gold clause labels (spancat) and role spans (ner)."""
+    from spacy.util import filter_spans
+
+    out = []
+    for cdoc in corpus_docs:
+        doc = nlp_rules(cdoc.text)
+        gold = cdoc.gold.directives
+        stats.directives += len(gold)
+        placed = set()
+        for view in sentence_views(doc):
+            sent = view.doc
+            s0 = view.offset
+            s1 = s0 + len(sent.text)
+            labels: list[Span] = []
+            roles: list[Span] = []
+            for gi, d in enumerate(gold):
+                a0, a1 = d.action.start, d.action.end
+                if not (s0 <= a0 < s1):
+                    continue
+                best = max(range(len(view.clauses)), default=None,
+                           key=lambda k: _overlap(view.clauses[k], (a0, a1)))  # fmt: skip
+                if best is not None and _overlap(view.clauses[best], (a0, a1)) > 0:
+                    cand = sent.spans[CANDIDATES_KEY][best]
+                    labels.append(Span(sent, cand.start, cand.end, label=d.modality.value.upper()))
+                    placed.add(gi)
+                for name, span in _role_spans(d):
+                    if span.start is None or not (s0 <= span.start and span.end <= s1):
+                        continue
+                    piece = _char_span(sent, span.start, span.end)
+                    if piece is None:
+                        stats.misaligned.append(f"{cdoc.id}: {name} {span.text!r}")
+                        continue
+                    roles.append(Span(sent, piece.start, piece.end, label=name))
+            unique = {(s.start, s.end): s for s in labels}
+            sent.spans[DIRECTIVES_KEY] = list(unique.values())
+            role_set = {(s.start, s.end, s.label_): s for s in roles}
+            kept = filter_spans(list(role_set.values()))
+            stats.overlapping += len(role_set) - len(kept)
+            sent.ents = kept
+            stats.role_spans += len(kept)
+            stats.directive_clauses += len(unique)
+            stats.sentences += 1
+            out.append(sent)
+        stats.unsuggested += len(gold) - len(placed)
+    return out
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _role_spans(d) -> Iterator[tuple[str, object]]:
+    for name, span in (("ACTOR", d.actor), ("ACTION", d.action), ("TOPIC", d.topic),
+                       ("PURPOSE", d.purpose), ("DEADLINE", d.deadline),
+                       ("REPORT_TO", d.report_to), ("ISSUER", d.issuer)):  # fmt: skip
+        if span is not None:
+            yield name, span
+    for span in d.coactors:
+        yield "COACTOR", span
+
+
+def write_docbin(docs: list[Doc], path: Path) -> None:
+    DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], docs=docs, store_user_data=False).to_disk(path)
+
+
+# -- inference and the vote -----------------------------------------------------------
+
+
+@dataclass
+class ClauseScore:
+    start: int
+    end: int
+    score: float
+    modality: str
+
+
+@dataclass
+class SentencePrediction:
+    start: int
+    end: int
+    clauses: list[ClauseScore]
+    roles: list[tuple[str, int, int]]  # label, document char start, end
+
+
+def predict(model: Language, doc: Doc) -> list[SentencePrediction]:
+    """Clause scores and role spans for every sentence of a rule-processed doc."""
+    views = sentence_views(doc, model.vocab)
+    preds = []
+    for view, sent in zip(views, model.pipe(v.doc for v in views)):
+        offsets = sent.user_data["token_offsets"]
+        group = sent.spans[DIRECTIVES_KEY]
+        found = {(s.start, s.end): (float(numpy.asarray(score).max()), s.label_)
+                 for s, score in zip(group, group.attrs.get("scores", []))}  # fmt: skip
+        clause_scores = []
+        for cand, (c0, c1) in zip(sent.spans[CANDIDATES_KEY], view.clauses):
+            score, label = found.get((cand.start, cand.end), (0.0, "OBLIGATION"))
+            modality = MODALITY_LABELS.get(label, "obligation")
+            clause_scores.append(ClauseScore(c0, c1, score, modality))
+        roles = [(e.label_, offsets[e.start], offsets[e.end - 1] + len(sent[e.end - 1].text))
+                 for e in sent.ents]  # fmt: skip
+        preds.append(SentencePrediction(view.offset, view.offset + len(sent.text), clause_scores,
+                                        roles))  # fmt: skip
+    return preds
+
+
+def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], text: str,
+            mode: str) -> list[DirectiveRecord]:  # fmt: skip
+    """The vote of rules and model (see the module docstring)."""
+    out: list[DirectiveRecord] = []
+    covered: set[tuple[int, int]] = set()
+    for rec in records if mode == "hybrid" else []:
+        clause = _clause_of(preds, rec.action.start)
+        if clause is None:
+            out.append(rec)
+            continue
+        covered.add((clause.start, clause.end))
+        if clause.score < VETO and rec.confidence < VETO_UNLESS_RULE:
+            continue
+        rec.confidence = round(RULE_WEIGHT * rec.confidence + (1 - RULE_WEIGHT) * clause.score, 2)
+        rec.rules.append("model.scored")
+        _fill_roles(rec, _sentence_of(preds, rec.action.start))
+        out.append(rec)
+    for sp in preds:
+        for clause in sp.clauses:
+            if (clause.start, clause.end) in covered or clause.score < PROPOSE:
+                continue
+            rec = _propose(clause, sp, text)
+            if rec is not None:
+                out.append(rec)
+    out.sort(key=lambda r: (r.action.start, r.action.end))
+    return out
+
+
+def _clause_of(preds, pos: int) -> Optional[ClauseScore]:
+    for sp in preds:
+        for c in sp.clauses:
+            if c.start <= pos < c.end:
+                return c
+    return None
+
+
+def _sentence_of(preds, pos: int) -> Optional[SentencePrediction]:
+    return next((sp for sp in preds if sp.start <= pos < sp.end), None)
+
+
+def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[Ref]:
+    return [Ref(s, e, "model.ner") for lab, s, e in sp.roles
+            if lab == label and start <= s and e <= end]  # fmt: skip
+
+
+def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction]) -> None:
+    if sp is None:
+        return
+    if rec.actor is None:
+        before = _roles_in(sp, "ACTOR", sp.start, rec.action.start)
+        if before:
+            rec.actor = before[-1]
+            rec.rules.append("model.actor")
+    clause_end = max(rec.action.end, rec.evidence.end)
+    for name, label in (("deadline", "DEADLINE"), ("purpose", "PURPOSE"), ("topic", "TOPIC"),
+                        ("report_to", "REPORT_TO")):  # fmt: skip
+        if getattr(rec, name) is None:
+            found = _roles_in(sp, label, rec.action.start, clause_end)
+            if found:
+                setattr(rec, name, found[0])
+                rec.rules.append(f"model.{name}")
+
+
+def _propose(clause: ClauseScore, sp: SentencePrediction, text: str) -> Optional[DirectiveRecord]:
+    actions = _roles_in(sp, "ACTION", clause.start, clause.end)
+    if not actions:
+        return None
+    action = actions[0]
+    actors = _roles_in(sp, "ACTOR", sp.start, action.start)
+    rec = DirectiveRecord(
+        evidence=Ref(sp.start, sp.end, "segment.sentence"),
+        action=action,
+        modality=clause.modality,
+        actor=actors[-1] if actors else None,
+        coactors=_roles_in(sp, "COACTOR", clause.start, clause.end),
+        confidence=round(clause.score * 0.9, 2),
+        rules=["model.proposed"],
+    )
+    issuers = _roles_in(sp, "ISSUER", sp.start, sp.end)
+    rec.issuer = issuers[0] if issuers else None
+    _fill_roles(rec, sp)
+    return rec
+
+
+class DirectiveModel:
+    """spaCy component: rescores, completes or replaces ``doc._.directives``."""
+
+    def __init__(self, name: str, mode: str, path: str):
+        import spacy
+
+        self.name = name
+        self.mode = mode
+        location = Path(path) if path else models_dir() / "directives"
+        if not (location / "meta.json").exists():
+            raise FileNotFoundError(
+                f"no trained model at {location}: run 'extractor train' or use --mode rules"
+            )
+        self.model = spacy.load(location)
+        # Keep every candidate clause with its best label's score; the vote thresholds.
+        self.model.get_pipe("spancat").cfg["threshold"] = 0.0
+
+    def __call__(self, doc: Doc) -> Doc:
+        preds = predict(self.model, doc)
+        doc._.directives = combine(list(doc._.directives or []), preds, doc.text, self.mode)
+        return doc
+
+
+@Language.factory("directive_model", default_config={"mode": "hybrid", "path": ""},
+                  assigns=["doc._.directives"], requires=["doc._.directives"])  # fmt: skip
+def create_directive_model(nlp: Language, name: str, mode: str, path: str) -> DirectiveModel:
+    return DirectiveModel(name, mode, path)
+
+
+def model_meta(path: Optional[Path] = None) -> dict:
+    location = path or models_dir() / "directives"
+    return json.loads((location / "meta.json").read_text(encoding="utf-8"))
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
