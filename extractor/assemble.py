@@ -290,16 +290,22 @@ def _has_verb(tokens: list[Token]) -> bool:
     return any(t.pos_ == "VERB" for t in tokens)
 
 
-def _chunk_len(tokens: list[Token], k: int) -> int:
-    n = 0
-    while k + n < len(tokens) and tokens[k + n].text not in {",", ";"}:
-        n += 1
+def _chunk_len(tokens: list[Token], k: int, ix: DocIndex) -> int:
+    """Content tokens up to the next comma: no punctuation, no deadline."""
+    n, in_deadline = 0, -1
+    while k < len(tokens) and tokens[k].text not in {",", ";"}:
+        tok = tokens[k]
+        if tok.i in ix.deadlines:
+            in_deadline = ix.deadlines[tok.i].end
+        if tok.text not in PUNCT and tok.i >= in_deadline:
+            n += 1
+        k += 1
     return n
 
 
 def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: DocIndex) -> bool:
     tok = tokens[k]
-    if ix.cue(tok.i, {"coordinate", "report", "purpose"}):
+    if ix.cue(tok.i, {"coordinate", "report", "purpose", "attached"}):
         return False
     if ix.cue(tok.i, SPLIT_FUNCTIONS | {"completion"}):
         return True
@@ -311,7 +317,7 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     if actor is not None:
         after = [t for t in tokens[k:] if t.i >= actor.end][:1]
         return bool(after) and (after[0].pos_ == "VERB" or bool(ix.cues.get(after[0].i)))
-    if tok.pos_ != "VERB" or _chunk_len(tokens, k) < 3:
+    if tok.pos_ != "VERB" or _chunk_len(tokens, k, ix) < 3:
         return False
     if any(ix.cue(t.i, {"prohibit"}) for t in current[:3]):
         return False  # "không để A, B, C": a list of things not to let happen

@@ -78,6 +78,7 @@ CueFunction = Literal[
     "vocative",  # thưa ...,: an address to the audience
     "actor_tail",  # liên quan, có dự án đi qua: part of the actor before it
     "emphasis",  # dứt khoát, kiên quyết: intensifier before a modal, skipped
+    "attached",  # ", bảo đảm ...", ", phấn đấu ...": continues the action before it
 ]
 
 
