@@ -32,7 +32,10 @@ SPLIT_FUNCTIONS = {"modal", "prohibit", "urgency", "intensify", "require", "assi
 # Cue functions that make a clause a directive wherever it stands.
 STRONG_FUNCTIONS = {"assign", "require", "request", "permit", "prohibit"}
 # Cue functions that make a clause a directive inside a conclusion or task section.
-WEAK_FUNCTIONS = {"modal", "urgency", "intensify", "lead", "coordinate"}
+WEAK_FUNCTIONS = {"modal", "urgency", "intensify", "lead", "coordinate", "emphasis"}
+# A comma starts a new verb phrase only between two phrases this long (content tokens):
+# shorter ones are lists inside one object ("phòng, chống dịch", "miễn, giảm lãi vay").
+MIN_SPLIT_CHUNK = 7
 PUNCT = {",", ";", ":", ".", "!", "?", "…", "...", "(", ")", "-", "–", "\"", "“", "”"}
 
 
@@ -317,13 +320,13 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     if actor is not None:
         after = [t for t in tokens[k:] if t.i >= actor.end][:1]
         return bool(after) and (after[0].pos_ == "VERB" or bool(ix.cues.get(after[0].i)))
-    if tok.pos_ != "VERB" or _chunk_len(tokens, k, ix) < 3:
+    if tok.pos_ != "VERB" or _chunk_len(tokens, k, ix) < MIN_SPLIT_CHUNK:
         return False
     if any(ix.cue(t.i, {"prohibit"}) for t in current[:3]):
         return False  # "không để A, B, C": a list of things not to let happen
     # The verb that opened the current action: not the cue or the actor before it.
     verbs = [j for j, t in enumerate(current) if t.pos_ == "VERB" and not _is_frame_token(t, ix)]
-    return bool(verbs) and len(current) - verbs[0] >= 3
+    return bool(verbs) and len(current) - verbs[0] >= MIN_SPLIT_CHUNK
 
 
 def _only_actors(current: list[Token], ix: DocIndex) -> bool:
@@ -452,7 +455,12 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             p = skip(hit[1])
             if hit[0].function in ("require", "request", "assign") and c.actor is None:
                 p = _to_actor(tokens, p, ix, c, f"actor.after_{hit[0].id}")
-        elif hit := at({"filler", "emphasis"}):
+        elif hit := at({"filler", "qualifier"}):
+            p = skip(hit[1])
+            if p < n and tokens[p].text == ",":
+                p += 1
+        elif (hit := at({"emphasis"})) and _verb_follows(tokens, skip(hit[1]), ix):
+            c.cues.append(hit[0])  # "chủ động bố trí ...": the adverb is not the action
             p = skip(hit[1])
         elif hit := at({"coordinate"}):
             c.cues.append(hit[0])
@@ -503,6 +511,10 @@ def _to_actor(tokens: list[Token], p: int, ix: DocIndex, c: Clause, rule: str) -
     while p < len(tokens) and tokens[p].i < actor.end:
         p += 1
     return p
+
+
+def _verb_follows(tokens: list[Token], p: int, ix: DocIndex) -> bool:
+    return p < len(tokens) and (tokens[p].pos_ == "VERB" or bool(ix.cues.get(tokens[p].i)))
 
 
 def _set_deadline(c: Clause, span: Span) -> None:

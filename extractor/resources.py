@@ -79,6 +79,7 @@ CueFunction = Literal[
     "actor_tail",  # liên quan, có dự án đi qua: part of the actor before it
     "emphasis",  # dứt khoát, kiên quyết: intensifier before a modal, skipped
     "attached",  # ", bảo đảm ...", ", phấn đấu ...": continues the action before it
+    "qualifier",  # theo chức năng, nhiệm vụ: scope, between the actor and the action
 ]
 
 
