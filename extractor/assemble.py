@@ -380,6 +380,8 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             q += 1
         return q
 
+    if n > 3 and tokens[0].text == "(" and tokens[2].text == ")":
+        p = 3  # "(1) rà soát ...": an inline enumeration marker
     while p < n and (tokens[p].text in PUNCT or tokens[p].lower_ in _LEADING_FILLERS
                      or at({"filler"})):  # fmt: skip
         p += 1
@@ -637,6 +639,8 @@ class WalkState:
     section: Optional[str] = None
     conclusion_seen: bool = False
     issuer: Optional[Ref] = None
+    # What every clause would inherit, directive or not (the model's proposals use it).
+    clause_context: dict = field(default_factory=dict)
     speaker: Optional[Ref] = None  # the leader speaking in a transcript turn
 
 
@@ -671,8 +675,9 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
     seen: set[tuple[str, str]] = set()
     for block in blocks:
         _enter_block(block, state, doc, ix)
-        frame = state.frames[-1] if state.frames else None
         for s_start, s_end in block.sentences:
+            # A lead-in earlier in the same line governs the sentences after it.
+            frame = state.frames[-1] if state.frames else None
             tokens = _sentence_tokens(doc, s_start, s_end, skipped)
             if not tokens:
                 continue
@@ -689,6 +694,7 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
                 seen.add(key)
                 records.append(rec)
             _after_sentence(doc, tokens, readings, ix, state, block, s_end)
+    doc._.clause_context = state.clause_context
     return records
 
 
@@ -779,6 +785,7 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
             if c.actor is None and frame is not None and frame.actor is not None:
                 c.actor = frame.actor
         prev_actor = c.actor
+        state.clause_context[c.tokens[0].idx] = (c.actor, c.issuer or issuer)
         if c.topic is None and frame is not None:
             c.topic = frame.topic
         if c.deadline is None and frame is not None:
@@ -890,6 +897,13 @@ def _after_sentence(doc: Doc, tokens, readings, ix: DocIndex, state: WalkState, 
     if found is not None:
         state.issuer = _speaker_for(found, state, ix)
     if doc.text[:s_end].rstrip().endswith(":") and readings:
+        first = tokens[0]
+        actor = ix.actors.get(first.i)
+        if actor is not None and actor.end_char >= doc.text[:s_end].rstrip().rfind(":"):
+            # "Sở Y tế: (1) ...; (2) ...": an actor heading inside the line.
+            state.frames.append(Frame(block.level, actor=Ref.of(actor, "actor.heading"),
+                                      directive=True, rule="frame.inline_heading"))  # fmt: skip
+            return
         functions = {cue.function for c in readings for cue in c.cues}
         # "..., đề nghị Tỉnh lưu ý một số nội dung sau:": the clause that names whom.
         lead = next((c for c in reversed(readings) if c.actor is not None
@@ -911,6 +925,11 @@ class DirectiveAssembler:
     def __call__(self, doc: Doc) -> Doc:
         doc._.directives = assemble(doc)
         return doc
+
+
+def clause_context(doc: Doc) -> dict:
+    """What each clause inherits: {start char: (actor, issuer)} (set by :func:`assemble`)."""
+    return doc._.clause_context or {}
 
 
 @Language.factory("directive_assembler", assigns=["doc._.directives"])

@@ -259,7 +259,8 @@ def predict(model: Language, doc: Doc) -> list[SentencePrediction]:
 
 
 def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], text: str,
-            mode: str) -> list[DirectiveRecord]:  # fmt: skip
+            mode: str, context: Optional[dict] = None,
+            deadlines: tuple[Ref, ...] = ()) -> list[DirectiveRecord]:  # fmt: skip
     """The vote of rules and model (see the module docstring)."""
     out: list[DirectiveRecord] = []
     covered: set[tuple[int, int]] = set()
@@ -273,14 +274,17 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
             continue
         rec.confidence = round(RULE_WEIGHT * rec.confidence + (1 - RULE_WEIGHT) * clause.score, 2)
         rec.rules.append("model.scored")
-        _fill_roles(rec, _sentence_of(preds, rec.action.start))
+        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause)
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
             if (clause.start, clause.end) in covered or clause.score < PROPOSE:
                 continue
-            rec = _propose(clause, sp, text)
+            rec = _propose(clause, sp, (context or {}).get(clause.start))
             if rec is not None:
+                # The rules' deadline finder is more precise than the tagger.
+                rec.deadline = next((d for d in deadlines if clause.start <= d.start
+                                     and d.end <= clause.end), None)  # fmt: skip
                 out.append(rec)
     out.sort(key=lambda r: (r.action.start, r.action.end))
     return out
@@ -303,17 +307,23 @@ def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[
             if lab == label and start <= s and e <= end]  # fmt: skip
 
 
-def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction]) -> None:
+def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
+                clause: Optional[ClauseScore] = None) -> None:  # fmt: skip
+    """Fields the rules left empty, from role spans in the same clause.
+
+    Deadlines and topics are not filled: on the dev split the rules' deadline
+    finder and heading topics were more precise than the tagger.
+    """
     if sp is None:
         return
+    start = clause.start if clause is not None else sp.start
     if rec.actor is None:
-        before = _roles_in(sp, "ACTOR", sp.start, rec.action.start)
-        if before:
-            rec.actor = before[-1]
+        inside = _roles_in(sp, "ACTOR", start, rec.action.start)
+        if inside:
+            rec.actor = inside[-1]
             rec.rules.append("model.actor")
-    clause_end = max(rec.action.end, rec.evidence.end)
-    for name, label in (("deadline", "DEADLINE"), ("purpose", "PURPOSE"), ("topic", "TOPIC"),
-                        ("report_to", "REPORT_TO")):  # fmt: skip
+    clause_end = clause.end if clause is not None else sp.end
+    for name, label in (("purpose", "PURPOSE"), ("report_to", "REPORT_TO")):
         if getattr(rec, name) is None:
             found = _roles_in(sp, label, rec.action.start, clause_end)
             if found:
@@ -321,24 +331,29 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction]) -> None:
                 rec.rules.append(f"model.{name}")
 
 
-def _propose(clause: ClauseScore, sp: SentencePrediction, text: str) -> Optional[DirectiveRecord]:
+def _propose(clause: ClauseScore, sp: SentencePrediction,
+             context: Optional[tuple]) -> Optional[DirectiveRecord]:  # fmt: skip
+    """A directive the rules missed: the action tagged in the clause; the actor tagged
+    before it in the clause, else the one the clause inherits (heading, lead-in)."""
     actions = _roles_in(sp, "ACTION", clause.start, clause.end)
     if not actions:
         return None
     action = actions[0]
-    actors = _roles_in(sp, "ACTOR", sp.start, action.start)
+    actors = _roles_in(sp, "ACTOR", clause.start, action.start)
+    inherited_actor, inherited_issuer = context or (None, None)
+    if not actors and inherited_actor is None:  # the sentence's subject, before the clause
+        actors = _roles_in(sp, "ACTOR", sp.start, action.start)
     rec = DirectiveRecord(
         evidence=Ref(sp.start, sp.end, "segment.sentence"),
         action=action,
         modality=clause.modality,
-        actor=actors[-1] if actors else None,
+        actor=actors[-1] if actors else inherited_actor,
+        issuer=inherited_issuer,
         coactors=_roles_in(sp, "COACTOR", clause.start, clause.end),
         confidence=round(clause.score * 0.9, 2),
         rules=["model.proposed"],
     )
-    issuers = _roles_in(sp, "ISSUER", sp.start, sp.end)
-    rec.issuer = issuers[0] if issuers else None
-    _fill_roles(rec, sp)
+    _fill_roles(rec, sp, clause)
     return rec
 
 
@@ -361,7 +376,10 @@ class DirectiveModel:
 
     def __call__(self, doc: Doc) -> Doc:
         preds = predict(self.model, doc)
-        doc._.directives = combine(list(doc._.directives or []), preds, doc.text, self.mode)
+        deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
+                          for s in doc.spans.get("deadlines", []))  # fmt: skip
+        doc._.directives = combine(list(doc._.directives or []), preds, doc.text, self.mode,
+                                   doc._.clause_context, deadlines)  # fmt: skip
         return doc
 
 

@@ -273,7 +273,7 @@ def _entity(e: Optional[dict]) -> str:
         return ""
     name = (e.get("canonical") or {}).get("name")
     text = e.get("text") or name or ""
-    if name and name != text:
+    if name and name.casefold() != text.casefold():
         return f'{_e(text)} <span class="canon">→ {_e(name)}</span>'
     return _e(text)
 

@@ -151,7 +151,8 @@ function fieldRow(label, ...value) {
 
 function entityText(e) {
   if (!e) return "—";
-  const name = e.canonical && e.canonical.name && e.canonical.name !== e.text
+  const same = (a, b) => (a || "").toLocaleLowerCase("vi") === (b || "").toLocaleLowerCase("vi");
+  const name = e.canonical && e.canonical.name && !same(e.canonical.name, e.text)
     ? el("span", { class: "canon" }, " → " + e.canonical.name) : null;
   return [e.text || (e.canonical && e.canonical.name) || "—", name];
 }
