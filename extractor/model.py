@@ -237,6 +237,19 @@ class SentencePrediction:
     roles: list[tuple[str, int, int]]  # label, document char start, end
 
 
+def _trim_cue(label: str, start: int, end: int, text: str) -> tuple[int, int]:
+    """An ACTOR tagged with its assigning cue ("Giao Phòng X") loses the cue."""
+    if label != "ACTOR":
+        return start, end
+    from .resources import cue_lexicon
+
+    low = text[start:end].lower()
+    for cue in cue_lexicon().cues:
+        if cue.function in ("assign", "require", "request") and low.startswith(cue.phrase + " "):
+            return start + len(cue.phrase) + 1, end
+    return start, end
+
+
 def predict(model: Language, doc: Doc) -> list[SentencePrediction]:
     """Clause scores and role spans for every sentence of a rule-processed doc."""
     views = sentence_views(doc, model.vocab)
@@ -251,8 +264,10 @@ def predict(model: Language, doc: Doc) -> list[SentencePrediction]:
             score, label = found.get((cand.start, cand.end), (0.0, "OBLIGATION"))
             modality = MODALITY_LABELS.get(label, "obligation")
             clause_scores.append(ClauseScore(c0, c1, score, modality))
-        roles = [(e.label_, offsets[e.start], offsets[e.end - 1] + len(sent[e.end - 1].text))
-                 for e in sent.ents]  # fmt: skip
+        roles = []
+        for e in sent.ents:
+            start, end = offsets[e.start], offsets[e.end - 1] + len(sent[e.end - 1].text)
+            roles.append((e.label_, *_trim_cue(e.label_, start, end, doc.text)))
         preds.append(SentencePrediction(view.offset, view.offset + len(sent.text), clause_scores,
                                         roles))  # fmt: skip
     return preds
@@ -303,6 +318,7 @@ def _sentence_of(preds, pos: int) -> Optional[SentencePrediction]:
 
 
 def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[Ref]:
+    """Role spans of one label inside [start, end)."""
     return [Ref(s, e, "model.ner") for lab, s, e in sp.roles
             if lab == label and start <= s and e <= end]  # fmt: skip
 

@@ -193,6 +193,18 @@ def report_screenshot(inputs: list[Path], target: Path, workdir: Path) -> None:
         driver.quit()
 
 
+def shrink_png(path: Path) -> None:
+    """Re-encode a screenshot with a 256-colour palette (a third of the size), when Pillow
+    is there (pdfplumber brings it)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def _click(driver, element) -> None:
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
@@ -227,6 +239,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             batch = [sample, *sorted(corpus.glob("*.txt"))[:3]] if corpus.is_dir() else [sample]
         review_screenshot(sample, args.outdir / "review.png", work)
         report_screenshot(batch, args.outdir / "report.png", work)
+    for name in ("review.png", "report.png"):
+        shrink_png(args.outdir / name)
     print(json.dumps({"review": str(args.outdir / "review.png"),
                       "report": str(args.outdir / "report.png")}))  # fmt: skip
     return 0
