@@ -317,6 +317,8 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     actor = ix.actors.get(tok.i)
     if actor is not None and _only_actors(current, ix):
         return False  # "Bộ Công an, Bộ Tài chính chuẩn bị ...": one actor span
+    if actor is not None and _in_coactor_list(current, ix):
+        return False  # "phối hợp với Bộ Tài chính, Bộ Tư pháp hoàn thiện ..."
     if actor is not None:
         after = [t for t in tokens[k:] if t.i >= actor.end][:1]
         return bool(after) and (after[0].pos_ == "VERB" or bool(ix.cues.get(after[0].i)))
@@ -327,6 +329,16 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     # The verb that opened the current action: not the cue or the actor before it.
     verbs = [j for j, t in enumerate(current) if t.pos_ == "VERB" and not _is_frame_token(t, ix)]
     return bool(verbs) and len(current) - verbs[0] >= MIN_SPLIT_CHUNK
+
+
+def _in_coactor_list(current: list[Token], ix: DocIndex) -> bool:
+    """True when the clause so far ends in "phối hợp với A, B" (the list goes on)."""
+    for k in range(len(current) - 1, -1, -1):
+        hit = ix.cue(current[k].i, {"coordinate"})
+        if hit is not None:
+            rest = [t for t in current[k:] if t.i >= hit[1].end]
+            return _only_actors(rest, ix)
+    return False
 
 
 def _only_actors(current: list[Token], ix: DocIndex) -> bool:
@@ -389,7 +401,9 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
         q = to_comma(skip(hit[1]))
         p = q + 1 if q < n else p
     if p < n and sentence_start and (hit := at({"topic"})):
-        q = to_comma(skip(hit[1]))
+        # "Về thị trường, giá cả: Sở X ...": the topic runs to the colon when there is one.
+        colon = next((k for k in range(skip(hit[1]), n) if tokens[k].text == ":"), None)
+        q = colon if colon is not None else to_comma(skip(hit[1]))
         if q < n and q > skip(hit[1]):
             c.topic = Ref(tokens[skip(hit[1])].idx, _end(tokens[q - 1]), hit[0].id)
             p = q + 1
@@ -785,7 +799,13 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
             if c.actor is None and frame is not None and frame.actor is not None:
                 c.actor = frame.actor
         prev_actor = c.actor
-        state.clause_context[c.tokens[0].idx] = (c.actor, c.issuer or issuer)
+        # May the model propose here? Where the rules would listen to a weak cue.
+        may_direct = (
+            (state.conclusion_seen or leader_speaks or (frame is not None and frame.directive))
+            and state.section != "assessment"
+            and not (c.non_directive or c.past or sentence_nd)
+        )
+        state.clause_context[c.tokens[0].idx] = (c.actor, c.issuer or issuer, may_direct)
         if c.topic is None and frame is not None:
             c.topic = frame.topic
         if c.deadline is None and frame is not None:
@@ -928,7 +948,7 @@ class DirectiveAssembler:
 
 
 def clause_context(doc: Doc) -> dict:
-    """What each clause inherits: {start char: (actor, issuer)} (set by :func:`assemble`)."""
+    """What each clause inherits: {start char: (actor, issuer, may_direct)}."""
     return doc._.clause_context or {}
 
 

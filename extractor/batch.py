@@ -304,7 +304,12 @@ def run_batch(
     on_outcome: Optional[Callable[[Outcome], None]] = None,
     problems: Optional[list[Outcome]] = None,
 ) -> Summary:
-    """Process jobs into ``outdir``; errors go to OUT/errors.jsonl and never stop the run."""
+    """Process jobs into ``outdir``; errors go to OUT/errors.jsonl and never stop the run.
+
+    Files inside ``outdir`` are left out: with OUT inside the folder walked, the outputs
+    of a previous run would otherwise be read as inputs (and nest deeper on every run).
+    """
+    jobs = [job for job in jobs if not _inside(job.path, outdir)]
     summary = Summary(files=len(jobs) + len(problems or []))
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -349,6 +354,12 @@ def run_batch(
         errors_path.unlink()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _inside(path: str, folder: Path) -> bool:
+    base = os.path.realpath(folder)
+    real = os.path.realpath(path)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def _run(jobs: list[Job], workers: int, options: dict) -> Iterator[Outcome]:

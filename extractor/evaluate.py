@@ -45,7 +45,8 @@ def _text(span) -> Optional[str]:
     return None if span is None else span.text
 
 
-def item_from_gold(d: GoldDirective) -> Item:
+def item_from(d, confidence: float = 1.0) -> Item:
+    """From a gold directive or a predicted :class:`extractor.schema.Directive` (same fields)."""
     return Item(
         evidence=(d.evidence.start, d.evidence.end),
         action=(d.action.start, d.action.end),
@@ -61,30 +62,17 @@ def item_from_gold(d: GoldDirective) -> Item:
             "issuer": _text(d.issuer),
         },
         coactors=[c.text for c in d.coactors],
+        confidence=confidence,
         label=d.action.text,
     )
+
+
+def item_from_gold(d: GoldDirective) -> Item:
+    return item_from(d)
 
 
 def item_from_prediction(d) -> Item:
-    """From a :class:`extractor.schema.Directive`."""
-    return Item(
-        evidence=(d.evidence.start, d.evidence.end),
-        action=(d.action.start, d.action.end),
-        fields={
-            "actor": _text(d.actor),
-            "action": d.action.text,
-            "topic": _text(d.topic),
-            "purpose": _text(d.purpose),
-            "report_to": _text(d.report_to),
-            "deadline": _text(d.deadline),
-            "deadline_date": d.deadline.date if d.deadline else None,
-            "modality": d.modality.value,
-            "issuer": _text(d.issuer),
-        },
-        coactors=[c.text for c in d.coactors],
-        confidence=d.confidence,
-        label=d.action.text,
-    )
+    return item_from(d, d.confidence)
 
 
 def dice(a: tuple[int, int], b: tuple[int, int]) -> float:

@@ -63,9 +63,14 @@ def phrase_regex(phrases: Iterable[str]) -> Optional[re.Pattern]:
 class UndertheseaTokenizer:
     """Word segmentation by underthesea; the Doc text is exactly the input text."""
 
-    def __init__(self, vocab: Vocab, fixed_words: Iterable[str] = ()):
+    def __init__(self, vocab: Vocab, fixed_words: Iterable[str] = (),
+                 split_prefixes: Iterable[str] = ()):  # fmt: skip
         self.vocab = vocab
         self.fixed = phrase_regex(fixed_words)
+        # The CRF sometimes glues a sentence-initial verb to the name after it
+        # ("Giao Phòng"); these verbs are split off again before a capital.
+        self.split_prefixes = tuple(sorted({p.lower() + " " for p in split_prefixes}, key=len,
+                                           reverse=True))  # fmt: skip
         self._segment_line = lru_cache(maxsize=50_000)(self._segment_line_uncached)
 
     def _words(self, chunk: str) -> list[str]:
@@ -96,9 +101,24 @@ class UndertheseaTokenizer:
                     return tuple(
                         (m.start(), m.end()) for m in re.finditer(r"\S+", line)
                     )
-                out.append((start + found, start + found + len(word)))
+                w0, w1 = start + found, start + found + len(word)
+                cut = self._glued_prefix(word)
+                if cut:
+                    out.append((w0, w0 + cut - 1))
+                    w0 += cut
+                out.append((w0, w1))
                 pos = found + len(word)
         return tuple(out)
+
+    def _glued_prefix(self, word: str) -> int:
+        """Length of a cue verb glued to a capitalised name ("Giao Phòng" -> 5), else 0."""
+        if " " not in word:
+            return 0
+        low = word.lower()
+        for prefix in self.split_prefixes:
+            if low.startswith(prefix) and len(word) > len(prefix) and word[len(prefix)].isupper():
+                return len(prefix)
+        return 0
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
@@ -156,9 +176,11 @@ def create_tokenizer(use_gazetteer: bool = True) -> Callable[[Language], Underth
     """Registered factory: underthesea segmentation, gazetteer names kept whole."""
 
     def make(nlp: Language) -> UndertheseaTokenizer:
-        from .resources import fixed_phrases
+        from .resources import cue_lexicon, fixed_phrases
 
-        return UndertheseaTokenizer(nlp.vocab, fixed_phrases() if use_gazetteer else ())
+        verbs = [c.phrase for c in cue_lexicon().cues
+                 if c.function in ("assign", "require", "request", "permit")]  # fmt: skip
+        return UndertheseaTokenizer(nlp.vocab, fixed_phrases() if use_gazetteer else (), verbs)
 
     return make
 

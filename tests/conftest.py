@@ -22,3 +22,14 @@ def extract():
     from extractor import extract as _extract
 
     return _extract
+
+
+def read_table(path: Path, columns: int) -> list:
+    """Rows of a tab-separated test table as pytest params (blank lines and # comments skipped)."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = (line.split("\t") + [""] * columns)[:columns]
+        rows.append(pytest.param(*cells, id=f"{n}:{cells[0][:40]}"))
+    return rows
