@@ -831,8 +831,8 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
             confidence, rule = 0.7, "directive.actor_then_verb_in_conclusion"
         else:
             continue
-        if lead_in:  # "... một số nội dung sau:": the items below are the directives
-            continue
+        if lead_in and _announces_list(c, ix):
+            continue  # "... một số nội dung sau:": the items below are the directives
         if c.actor is None:
             confidence -= 0.15
         if c.completion_only:
@@ -881,6 +881,13 @@ def _speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
     if state.speaker is not None and _is_first_person(ref, ix):
         return state.speaker
     return ref
+
+
+def _announces_list(c: Clause, ix: DocIndex) -> bool:
+    """A lead-in clause whose only object is the list below ("... các nội dung sau:")."""
+    a0, a1 = c.action
+    words = [t.lower_ for t in c.tokens[a0:a1]]
+    return bool(words) and (words[-1] in ("sau", "dưới đây") or words[-2:] == ["như", "sau"])
 
 
 def _is_first_person(ref: Ref, ix: DocIndex) -> bool:
