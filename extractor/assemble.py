@@ -799,18 +799,18 @@ def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame
             if c.actor is None and frame is not None and frame.actor is not None:
                 c.actor = frame.actor
         prev_actor = c.actor
-        # May the model propose here? Where the rules would listen to a weak cue.
-        may_direct = (
-            (state.conclusion_seen or leader_speaks or (frame is not None and frame.directive))
-            and state.section != "assessment"
-            and not (c.non_directive or c.past or sentence_nd)
-        )
-        state.clause_context[c.tokens[0].idx] = (c.actor, c.issuer or issuer, may_direct)
         if c.topic is None and frame is not None:
             c.topic = frame.topic
         if c.deadline is None and frame is not None:
             c.deadline = frame.deadline
         past = c.past or (past and not functions & STRONG_FUNCTIONS)
+        # May the model propose here? Where the rules would listen to a weak cue.
+        may_direct = (
+            (state.conclusion_seen or leader_speaks or (frame is not None and frame.directive))
+            and state.section != "assessment"
+            and not (c.non_directive or past or sentence_nd)
+        )
+        state.clause_context[c.tokens[0].idx] = (c.actor, c.issuer or issuer, may_direct)
         if c.action is None or c.non_directive or past or sentence_nd and not strong:
             continue
         in_frame = frame is not None and frame.directive

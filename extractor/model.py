@@ -294,7 +294,7 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
             continue
         rec.confidence = round(RULE_WEIGHT * rec.confidence + (1 - RULE_WEIGHT) * clause.score, 2)
         rec.rules.append("model.scored")
-        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause)
+        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text)
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
@@ -303,7 +303,7 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
             ctx = (context or {}).get(clause.start)
             if ctx is None or not ctx[2]:
                 continue  # outside a conclusion or task list: reports, praise, openings
-            rec = _propose(clause, sp, ctx)
+            rec = _propose(clause, sp, ctx, text)
             if rec is not None:
                 # The rules' deadline finder is more precise than the tagger.
                 rec.deadline = next((d for d in deadlines if clause.start <= d.start
@@ -332,7 +332,7 @@ def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[
 
 
 def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
-                clause: Optional[ClauseScore] = None) -> None:  # fmt: skip
+                clause: Optional[ClauseScore] = None, text: str = "") -> None:  # fmt: skip
     """Fields the rules left empty, from role spans in the same clause.
 
     Deadlines and topics are not filled: on the dev split the rules' deadline
@@ -342,10 +342,12 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
         return
     start = clause.start if clause is not None else sp.start
     if rec.actor is not None and start <= rec.actor.start:
-        # The tagger's span holds the rule's and more: "Các chủ cơ sở" + "kinh doanh".
+        # The tagger's span holds the rule's and more: "Các chủ cơ sở" + "kinh doanh";
+        # but not a person's name after a title, which the actor leaves out.
         for tagged in _roles_in(sp, "ACTOR", start, rec.action.start):
+            extra = text[tagged.start : rec.actor.start] + text[rec.actor.end : tagged.end]
             if tagged.start <= rec.actor.start and rec.actor.end <= tagged.end \
-                    and tagged.end - tagged.start > rec.actor.end - rec.actor.start:  # fmt: skip
+                    and any(w[:1].islower() for w in extra.split()):  # fmt: skip
                 rec.actor = Ref(tagged.start, tagged.end, "model.actor_extent")
                 rec.rules.append("model.actor_extent")
     if rec.actor is None:
@@ -362,10 +364,10 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
                 rec.rules.append(f"model.{name}")
 
 
-def _propose(clause: ClauseScore, sp: SentencePrediction,
-             context: Optional[tuple]) -> Optional[DirectiveRecord]:  # fmt: skip
-    """A directive the rules missed: the action tagged in the clause; the actor tagged
-    before it in the clause, else the one the clause inherits (heading, lead-in)."""
+def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[tuple],
+             text: str) -> Optional[DirectiveRecord]:  # fmt: skip
+    """A directive the rules missed: the action tagged in the clause; the actor the
+    rules read for the clause (its own or inherited), else the one tagged before it."""
     actions = _roles_in(sp, "ACTION", clause.start, clause.end)
     if not actions:
         return None
@@ -385,7 +387,7 @@ def _propose(clause: ClauseScore, sp: SentencePrediction,
         confidence=round(clause.score * 0.9, 2),
         rules=["model.proposed"],
     )
-    _fill_roles(rec, sp, clause)
+    _fill_roles(rec, sp, clause, text)
     return rec
 
 
