@@ -16,6 +16,7 @@ or the heading / lead-in that governs its list item.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from spacy.language import Language
@@ -106,6 +107,7 @@ class DocIndex:
 
     def __init__(self, doc: Doc):
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
         lex = cue_lexicon().by_id()
         self.cues: dict[int, list[tuple[Cue, Span]]] = {}
         for span in doc.spans.get("cues", []):
@@ -147,10 +149,15 @@ class DocIndex:
         from .gazetteer import get_gazetteer
 
         gaz, doc = get_gazetteer(), self.doc
+        members_of = lru_cache(maxsize=None)(lambda text: len(gaz.resolve(text).members))
         for start, actor in list(self.actors.items()):
             if "các" not in actor.text.lower().split()[:3] and ":" not in actor.text:
                 continue
-            members = len(gaz.resolve(actor.text).members)
+            nxt = actor.end
+            if nxt >= len(doc) or doc[nxt].text not in (",", "và", ":", "-", "–", "&"):
+                if ":" not in actor.text:
+                    continue  # nothing follows that could continue the list
+            members = members_of(actor.text)
             best, end = actor.end, actor.end
             while end < len(doc) and end - actor.end < 40:
                 tok = doc[end]
@@ -160,9 +167,9 @@ class DocIndex:
                     break
                 end += 1
                 if end < len(doc) and doc[end].text not in (",", "và", ":"):
-                    text = doc.text[actor.start_char : doc[end - 1].idx + len(doc[end - 1].text)]
+                    text = self.text[actor.start_char : doc[end - 1].idx + len(doc[end - 1].text)]
                     if doc[end - 1].text not in (",", "và", ":"):
-                        grown = len(gaz.resolve(text).members)
+                        grown = members_of(text)
                         if grown > members:
                             members, best = grown, end
             if best > actor.end:
@@ -674,9 +681,21 @@ def _modality(c: Clause, governing: Optional[str], ix: DocIndex) -> str:
     return governing or "obligation"
 
 
+def doc_index(doc: Doc) -> DocIndex:
+    """The Doc's index, built once and kept on the Doc (the model stage reuses it)."""
+    ix = doc.user_data.get(_INDEX_KEY)
+    if ix is None or ix.doc is not doc:
+        ix = doc.user_data[_INDEX_KEY] = DocIndex(doc)
+    return ix
+
+
+_INDEX_KEY = ("extractor", "doc_index")
+
+
 def assemble(doc: Doc) -> list[DirectiveRecord]:
     """All directives of a processed Doc, in text order, each once."""
-    ix = DocIndex(doc)
+    ix = doc_index(doc)
+    text = ix.text
     skipped = doc._.skipped or []
     blocks = doc._.blocks or []
     state = WalkState()
@@ -696,13 +715,13 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
             if not tokens:
                 continue
             evidence = Ref(s_start, s_end, "segment.sentence")
-            lead_in = doc.text[s_start:s_end].rstrip().endswith(":")
+            lead_in = text[s_start:s_end].rstrip().endswith(":")
             sentence_records, readings = _read_sentence(
                 tokens, ix, state, frame, has_conclusion, evidence, lead_in
             )
             for rec in sentence_records:
-                key = (fold(doc.text[rec.actor.start : rec.actor.end]) if rec.actor else "",
-                       fold(doc.text[rec.action.start : rec.action.end]))  # fmt: skip
+                key = (fold(text[rec.actor.start : rec.actor.end]) if rec.actor else "",
+                       fold(text[rec.action.start : rec.action.end]))  # fmt: skip
                 if key in seen:
                     continue
                 seen.add(key)
@@ -731,7 +750,7 @@ def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
             state.frames.pop()
     else:
         state.frames = [f for f in state.frames if f.level > 0 or f.directive]
-    body = doc.text[block.body_start : block.end].rstrip()
+    body = ix.text[block.body_start : block.end].rstrip()
     heading_text = body[:-1].rstrip() if body.endswith(":") else body
     heading_end = block.body_start + len(heading_text)
     span = doc.char_span(block.body_start, heading_end, alignment_mode="expand")
@@ -745,7 +764,7 @@ def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
     topic = ix.cue(span[0].i, {"topic"})
     if topic is not None and body.endswith(":"):
         t_start = topic[1].end_char
-        while t_start < len(doc.text) and doc.text[t_start] == " ":
+        while t_start < len(ix.text) and ix.text[t_start] == " ":
             t_start += 1
         parent = state.frames[-1] if state.frames else None
         state.frames.append(Frame(block.level, topic=Ref(t_start, heading_end, topic[0].id),
@@ -891,7 +910,7 @@ def _announces_list(c: Clause, ix: DocIndex) -> bool:
 
 
 def _is_first_person(ref: Ref, ix: DocIndex) -> bool:
-    return ix.doc.text[ref.start : ref.end].lower() in ("tôi", "chúng tôi")
+    return ix.text[ref.start : ref.end].lower() in ("tôi", "chúng tôi")
 
 
 def _record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,
@@ -923,10 +942,10 @@ def _after_sentence(doc: Doc, tokens, readings, ix: DocIndex, state: WalkState, 
     found = find_issuer(tokens, ix)
     if found is not None:
         state.issuer = _speaker_for(found, state, ix)
-    if doc.text[:s_end].rstrip().endswith(":") and readings:
+    if ix.text[:s_end].rstrip().endswith(":") and readings:
         first = tokens[0]
         actor = ix.actors.get(first.i)
-        if actor is not None and actor.end_char >= doc.text[:s_end].rstrip().rfind(":"):
+        if actor is not None and actor.end_char >= ix.text[:s_end].rstrip().rfind(":"):
             # "Sở Y tế: (1) ...; (2) ...": an actor heading inside the line.
             state.frames.append(Frame(block.level, actor=Ref.of(actor, "actor.heading"),
                                       directive=True, rule="frame.inline_heading"))  # fmt: skip

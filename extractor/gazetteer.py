@@ -235,12 +235,14 @@ def load_span_patterns() -> list[SpanPattern]:
 # Keys and the resolution result
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every piece a list split tries
 def clean(surface: str) -> str:
     """The mention as the resolver reads it: normalized, dashes unified, edges trimmed."""
     text = _DASHES.sub("-", normalize_text(surface))
     return _SPACES.sub(" ", text).strip(_EDGE)
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """Comparison key: case-folded, spacing around punctuation made canonical."""
     text = clean(text).casefold()

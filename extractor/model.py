@@ -32,7 +32,7 @@ from spacy.util import registry
 from thinc.api import Ragged, get_current_ops
 
 from . import extensions  # noqa: F401
-from .assemble import DirectiveRecord, DocIndex, Ref, _sentence_tokens, split_clauses
+from .assemble import DirectiveRecord, Ref, _sentence_tokens, doc_index, split_clauses
 
 CANDIDATES_KEY = "clause_candidates"
 DIRECTIVES_KEY = "directives"
@@ -109,7 +109,7 @@ class SentenceView:
 def sentence_views(doc: Doc, vocab=None) -> list[SentenceView]:
     """Every non-skipped sentence of a rule-processed Doc (as Docs of ``vocab``)."""
     vocab = doc.vocab if vocab is None else vocab
-    ix = DocIndex(doc)
+    ix = doc_index(doc)
     skipped = doc._.skipped or []
     views = []
     for block in doc._.blocks or []:
@@ -258,6 +258,7 @@ def _trim_cue(label: str, start: int, end: int, text: str) -> tuple[int, int]:
 def predict(model: Language, doc: Doc) -> list[SentencePrediction]:
     """Clause scores and role spans for every sentence of a rule-processed doc."""
     views = sentence_views(doc, model.vocab)
+    text = doc_index(doc).text
     preds = []
     for view, sent in zip(views, model.pipe(v.doc for v in views)):
         offsets = sent.user_data["token_offsets"]
@@ -272,7 +273,7 @@ def predict(model: Language, doc: Doc) -> list[SentencePrediction]:
         roles = []
         for e in sent.ents:
             start, end = offsets[e.start], offsets[e.end - 1] + len(sent[e.end - 1].text)
-            roles.append((e.label_, *_trim_cue(e.label_, start, end, doc.text)))
+            roles.append((e.label_, *_trim_cue(e.label_, start, end, text)))
         preds.append(SentencePrediction(view.offset, view.offset + len(sent.text), clause_scores,
                                         roles))  # fmt: skip
     return preds
