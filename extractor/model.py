@@ -255,9 +255,11 @@ def _trim_cue(label: str, start: int, end: int, text: str) -> tuple[int, int]:
     return start, end
 
 
-def predict(model: Language, doc: Doc) -> list[SentencePrediction]:
-    """Clause scores and role spans for every sentence of a rule-processed doc."""
-    views = sentence_views(doc, model.vocab)
+def predict(model: Language, doc: Doc,
+            wanted: Optional[Callable[[SentenceView], bool]] = None) -> list[SentencePrediction]:
+    """Clause scores and role spans for the sentences of a rule-processed doc
+    (those ``wanted`` says, or all)."""
+    views = [v for v in sentence_views(doc, model.vocab) if wanted is None or wanted(v)]
     text = doc_index(doc).text
     preds = []
     for view, sent in zip(views, model.pipe(v.doc for v in views)):
@@ -410,11 +412,23 @@ class DirectiveModel:
         self.model.get_pipe("spancat").cfg["threshold"] = 0.0
 
     def __call__(self, doc: Doc) -> Doc:
-        preds = predict(self.model, doc)
+        records = list(doc._.directives or [])
+        context = doc._.clause_context or {}
+        starts = [r.action.start for r in records]
+
+        def wanted(view: SentenceView) -> bool:
+            # Only where the vote can change something: a rule directive to score, or a
+            # clause where a proposal would be allowed. Reports and praise are skipped.
+            end = view.offset + len(view.doc.text)
+            return any(view.offset <= s < end for s in starts) or any(
+                (ctx := context.get(c0)) is not None and ctx[2] for c0, _ in view.clauses
+            )
+
+        preds = predict(self.model, doc, wanted if self.mode == "hybrid" else None)
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
                           for s in doc.spans.get("deadlines", []))  # fmt: skip
-        doc._.directives = combine(list(doc._.directives or []), preds, doc.text, self.mode,
-                                   doc._.clause_context, deadlines)  # fmt: skip
+        doc._.directives = combine(records, preds, doc.text, self.mode, context,
+                                   deadlines)  # fmt: skip
         return doc
 
 
