@@ -32,10 +32,6 @@ from .schema import (
 )
 
 
-class ExtractionError(Exception):
-    """The text could not be processed (a reader's error carries the file name)."""
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -214,4 +210,4 @@ def extract(
     return extract_text(text, doc_date=doc_date, mode=mode, with_text=with_text)
 
 
-__all__ = ["extract", "extract_file", "extract_text", "ExtractionError", "EntityKind"]
+__all__ = ["extract", "extract_file", "extract_text", "EntityKind"]

@@ -973,11 +973,6 @@ class DirectiveAssembler:
         return doc
 
 
-def clause_context(doc: Doc) -> dict:
-    """What each clause inherits: {start char: (actor, issuer, may_direct)}."""
-    return doc._.clause_context or {}
-
-
 @Language.factory("directive_assembler", assigns=["doc._.directives"])
 def create_assembler(nlp: Language, name: str) -> DirectiveAssembler:
     return DirectiveAssembler(name)

@@ -17,7 +17,6 @@ In ``model`` mode the model's proposals alone are returned.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -441,7 +440,3 @@ def create_directive_model(nlp: Language, name: str, mode: str, path: str) -> Di
 def model_meta(path: Optional[Path] = None) -> dict:
     location = path or models_dir() / "directives"
     return json.loads((location / "meta.json").read_text(encoding="utf-8"))
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
