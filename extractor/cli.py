@@ -6,6 +6,7 @@ Exit codes: 0 all inputs processed, 1 some inputs failed, 2 usage error.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import sys
@@ -27,6 +28,14 @@ def _parse_date(ctx, param, value: Optional[str]) -> Optional[dt.date]:
         raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _usable_cores() -> int:
+    """Cores this process may run on (container and affinity limits included)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="extractor")
 def main() -> None:
@@ -43,7 +52,7 @@ def main() -> None:
                    "csv: one row per directive (UTF-8 with BOM, for Excel).")
 @click.option("--glob", "pattern", metavar="PATTERN",
               help="Only files whose name matches, when walking folders (e.g. '*.docx').")
-@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+@click.option("--workers", type=click.IntRange(min=1), default=_usable_cores(),
               show_default="number of cores", help="Files processed in parallel.")
 @click.option("--force", is_flag=True, help="Redo files whose output is already up to date.")
 @click.option("--doc-date", callback=_parse_date, metavar="YYYY-MM-DD",
@@ -85,7 +94,7 @@ def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_te
     docs = [json.loads(stdin_doc.to_json())] if stdin_doc is not None else []
     failed = stdin_doc is None and "-" in paths
     with reporter:
-        for outcome in [*problems, *_run(jobs, workers, options)]:
+        for outcome in itertools.chain(problems, _run(jobs, workers, options)):
             reporter.outcome(outcome)
             if outcome.error is not None:
                 failed = True
@@ -117,8 +126,13 @@ def _extract_stdin(options: dict):
     source = Source(path="-", sha256=raw.sha256, format=raw.format, chars=0,
                     encoding=raw.encoding)  # fmt: skip
     date = dt.date.fromisoformat(options["doc_date"]) if options["doc_date"] else None
-    return extract_text(raw.text, doc_date=date, mode=options["mode"], source=source,
-                        warnings=tuple(raw.warnings), with_text=options["with_text"])  # fmt: skip
+    try:
+        return extract_text(raw.text, doc_date=date, mode=options["mode"], source=source,
+                            warnings=tuple(raw.warnings),
+                            with_text=options["with_text"])  # fmt: skip
+    except Exception as exc:  # an extractor bug: one line, as batch.process reports it
+        click.echo(f"error: <stdin>: {type(exc).__name__}: {exc}", err=True)
+        return None
 
 
 class _Reporter:
