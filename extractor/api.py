@@ -53,13 +53,17 @@ class _Builder:
         self.text = text
         self.on = on
         self.gazetteer = get_gazetteer()
+        self._resolved: dict = {}
         self.warnings: list[str] = []
 
     def entity(self, ref: Optional[Ref]) -> Optional[Entity]:
         if ref is None:
             return None
         surface = self.text[ref.start : ref.end]
-        res = self.gazetteer.resolve(surface, self.on, context=self.text)
+        res = self._resolved.get(surface)
+        if res is None:  # the issuer recurs on every directive: resolve each surface once
+            res = self._resolved[surface] = self.gazetteer.resolve(surface, self.on,
+                                                                   context=self.text)
         return Entity(
             text=surface,
             start=ref.start,

@@ -98,7 +98,6 @@ class Clause:
     cues: list[Cue] = field(default_factory=list)
     past: bool = False
     non_directive: bool = False
-    conditional: bool = False
     completion_only: bool = False
 
 
@@ -417,7 +416,6 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
     if p < n and (hit := at({"condition"})):
         q = to_comma(skip(hit[1]))
         if q < n:
-            c.conditional = True
             p = q + 1
     # A leader and the verb by which they speak: the issuer, not the actor.
     actor = ix.actors.get(tokens[p].i) if p < n else None

@@ -59,10 +59,6 @@ def _neighbour_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _covered(regions: list[Region], start: int, end: int) -> bool:
-    return any(r.start <= start and end <= r.end for r in regions)
-
-
 def boilerplate_regions(text: str) -> list[Region]:
     """Regions matched by the boilerplate rules, bylines only beside other boilerplate."""
     found: list[Region] = []
@@ -136,9 +132,6 @@ def find_skipped(text: str) -> list[Region]:
     return sorted(regions)
 
 
-def is_skipped(regions: list[Region], start: int, end: int) -> bool:
-    """True when [start, end) lies wholly inside skipped regions."""
-    return _covered(regions, start, end)
 
 
 class BoilerplateCleaner:

@@ -30,11 +30,6 @@ def _word(word: str) -> str:
     return token_normalize(word)
 
 
-def normalize_word(word: str) -> str:
-    """Tone placement of one word, as :func:`normalize_text` does it."""
-    return _word(unicodedata.normalize("NFC", word))
-
-
 def normalize_text(raw: str) -> str:
     """Return the normalized form of ``raw`` (see module docstring)."""
     text = unicodedata.normalize("NFC", raw).translate(_ZERO_WIDTH)

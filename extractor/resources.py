@@ -37,18 +37,6 @@ def read_json(*parts: str):
         raise RuleError(f"{'/'.join(parts)}: invalid JSON: {exc}") from exc
 
 
-def read_jsonl(*parts: str) -> list[dict]:
-    rows = []
-    text = data_path(*parts).read_text(encoding="utf-8")
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise RuleError(f"{'/'.join(parts)}:{n}: invalid JSON: {exc}") from exc
-    return rows
-
-
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
