@@ -43,6 +43,9 @@ RULE_WEIGHT = 0.5
 VETO = 0.03
 VETO_UNLESS_RULE = 0.75
 PROPOSE = 0.7
+# Words the tagger may add to a rule's actor ("UBND các xã" + ", thị trấn"); a longer
+# span has swallowed a clause.
+MAX_ACTOR_EXTENSION = 6
 
 
 def models_dir() -> Path:
@@ -286,6 +289,8 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
     """The vote of rules and model (see the module docstring)."""
     out: list[DirectiveRecord] = []
     covered: set[tuple[int, int]] = set()
+    tagged_actors = tuple(Ref(s, e, "model.ner") for sp in preds for label, s, e in sp.roles
+                          if label == "ACTOR")  # fmt: skip
     for rec in records if mode == "hybrid" else []:
         clause = _clause_of(preds, rec.action.start)
         if clause is None:
@@ -296,7 +301,7 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
             continue
         rec.confidence = round(RULE_WEIGHT * rec.confidence + (1 - RULE_WEIGHT) * clause.score, 2)
         rec.rules.append("model.scored")
-        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text)
+        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text, tagged_actors)
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
@@ -334,8 +339,9 @@ def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[
 
 
 def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
-                clause: Optional[ClauseScore] = None, text: str = "") -> None:  # fmt: skip
-    """Fields the rules left empty, from role spans in the same clause.
+                clause: Optional[ClauseScore] = None, text: str = "",
+                tagged_actors: tuple[Ref, ...] = ()) -> None:  # fmt: skip
+    """Fields the rules left empty or cut short, from role spans in the same clause.
 
     Deadlines and topics are not filled: on the dev split the rules' deadline
     finder and heading topics were more precise than the tagger.
@@ -343,15 +349,21 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
     if sp is None:
         return
     start = clause.start if clause is not None else sp.start
-    if rec.actor is not None and start <= rec.actor.start:
-        # The tagger's span holds the rule's and more: "Các chủ cơ sở" + "kinh doanh";
-        # but not a person's name after a title, which the actor leaves out.
-        for tagged in _roles_in(sp, "ACTOR", start, rec.action.start):
+    _actor_boundary(rec, sp)
+    if rec.actor is not None:
+        # The tagger's span holds the rule's and more: "Các chủ cơ sở" + "kinh doanh",
+        # "UBND các xã" + ", thị trấn" (also where the actor was handed down from an
+        # earlier clause); but not a person's name after a title, which the actor leaves out.
+        near = _roles_in(sp, "ACTOR", start, rec.action.start) + list(tagged_actors)
+        for tagged in near:
             extra = text[tagged.start : rec.actor.start] + text[rec.actor.end : tagged.end]
             if tagged.start <= rec.actor.start and rec.actor.end <= tagged.end \
+                    and tagged.end <= rec.action.start \
+                    and len(extra.split()) <= MAX_ACTOR_EXTENSION \
                     and any(w[:1].islower() for w in extra.split()):  # fmt: skip
                 rec.actor = Ref(tagged.start, tagged.end, "model.actor_extent")
                 rec.rules.append("model.actor_extent")
+                break
     if rec.actor is None:
         inside = _roles_in(sp, "ACTOR", start, rec.action.start)
         if inside:
@@ -364,6 +376,24 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
             if found:
                 setattr(rec, name, found[0])
                 rec.rules.append(f"model.{name}")
+
+
+def _actor_boundary(rec: DirectiveRecord, sp: SentencePrediction) -> None:
+    """An action the rules began inside a name they did not know ("Đề nghị [Công an huyện
+    phối hợp … hỗ trợ …]", "UBND các xã, [thị trấn tăng cường …]"): where the tagger reads
+    an actor there and an action after it, its boundary wins."""
+    for tagged in _roles_in(sp, "ACTOR", sp.start, rec.action.end):
+        if not tagged.start <= rec.action.start < tagged.end:
+            continue
+        actions = _roles_in(sp, "ACTION", tagged.end, rec.action.end)
+        if not actions:
+            return
+        rec.actor = Ref(tagged.start, tagged.end, "model.actor_boundary")
+        if not rec.coactors:
+            rec.coactors = _roles_in(sp, "COACTOR", tagged.end, actions[0].start)
+        rec.action = Ref(actions[0].start, rec.action.end, rec.action.rule)
+        rec.rules.append("model.actor_boundary")
+        return
 
 
 def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[tuple],

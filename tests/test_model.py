@@ -69,3 +69,58 @@ def test_tiny_training_run(tmp_path):
 def test_every_mode_is_deterministic(mode, extract):
     text = "Giao Bộ Y tế chủ trì rà soát danh mục thuốc, báo cáo Thủ tướng Chính phủ."
     assert extract(text, mode=mode).to_json() == extract(text, mode=mode).to_json()
+
+
+# The vote on role spans, one row per case: the sentence, the rules' actor and action,
+# the tagger's spans (label, text), and the actor/action the vote keeps.
+ROLE_VOTE_CASES = [
+    # The rules began the action inside a name they did not know: the tagger's boundary wins.
+    ("Đề nghị Công an huyện phối hợp với UBND các xã hỗ trợ lực lượng cưỡng chế.",
+     None, "Công an huyện phối hợp với UBND các xã hỗ trợ lực lượng cưỡng chế",
+     [("ACTOR", "Công an huyện"), ("COACTOR", "UBND các xã"),
+      ("ACTION", "hỗ trợ lực lượng cưỡng chế")],
+     "Công an huyện", "hỗ trợ lực lượng cưỡng chế"),
+    ("UBND các xã, thị trấn tăng cường kiểm tra việc tách thửa.",
+     "UBND các xã", "thị trấn tăng cường kiểm tra việc tách thửa",
+     [("ACTOR", "UBND các xã, thị trấn"), ("ACTION", "tăng cường kiểm tra việc tách thửa")],
+     "UBND các xã, thị trấn", "tăng cường kiểm tra việc tách thửa"),
+    # No tagged action after the tagged actor: the rules' reading stays.
+    ("Đề nghị Công an huyện phối hợp kiểm tra.",
+     None, "Công an huyện phối hợp kiểm tra", [("ACTOR", "Công an huyện")],
+     None, "Công an huyện phối hợp kiểm tra"),
+    # The tagger's span holds the rule's and a few lower-case words more.
+    ("Các chủ cơ sở kinh doanh tự trang bị bình chữa cháy.",
+     "Các chủ cơ sở", "tự trang bị bình chữa cháy",
+     [("ACTOR", "Các chủ cơ sở kinh doanh"), ("ACTION", "tự trang bị bình chữa cháy")],
+     "Các chủ cơ sở kinh doanh", "tự trang bị bình chữa cháy"),
+    # A person's name after the title is not part of the actor.
+    ("Bộ trưởng Bộ Y tế Đào Hồng Lan chỉ đạo rà soát giá thuốc.",
+     "Bộ trưởng Bộ Y tế", "chỉ đạo rà soát giá thuốc",
+     [("ACTOR", "Bộ trưởng Bộ Y tế Đào Hồng Lan"), ("ACTION", "chỉ đạo rà soát giá thuốc")],
+     "Bộ trưởng Bộ Y tế", "chỉ đạo rà soát giá thuốc"),
+    # A tagged span that swallowed a clause does not replace the rule's actor.
+    ("Các Bộ: Tài chính, Y tế là các Bộ có nhiều thủ tục hành chính, phải hoàn thành việc sửa đổi.",
+     "Các Bộ: Tài chính, Y tế", "hoàn thành việc sửa đổi",
+     [("ACTOR", "Các Bộ: Tài chính, Y tế là các Bộ có nhiều thủ tục hành chính, phải"),
+      ("ACTION", "hoàn thành việc sửa đổi")],
+     "Các Bộ: Tài chính, Y tế", "hoàn thành việc sửa đổi"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,actor,action,tagged,want_actor,want_action", ROLE_VOTE_CASES)
+def test_role_spans_vote(text, actor, action, tagged, want_actor, want_action):
+    from extractor.assemble import DirectiveRecord, Ref
+    from extractor.model import ClauseScore, SentencePrediction, combine
+
+    def ref(surface, rule="rule"):
+        start = text.index(surface)
+        return Ref(start, start + len(surface), rule)
+
+    rec = DirectiveRecord(evidence=Ref(0, len(text), "segment.sentence"), action=ref(action),
+                          modality="obligation", actor=ref(actor) if actor else None,
+                          confidence=0.8)  # fmt: skip
+    roles = [(label, ref(s).start, ref(s).end) for label, s in tagged]
+    pred = SentencePrediction(0, len(text), [ClauseScore(0, len(text), 0.9, "obligation")], roles)
+    (out,) = combine([rec], [pred], text, "hybrid")
+    got_actor = text[out.actor.start : out.actor.end] if out.actor else None
+    assert (got_actor, text[out.action.start : out.action.end]) == (want_actor, want_action)
