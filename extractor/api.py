@@ -26,6 +26,7 @@ from .schema import (
     Entity,
     EntityKind,
     Meeting,
+    Options,
     SkippedRegion,
     Source,
     Span,
@@ -53,6 +54,7 @@ class _Builder:
         self.text = text
         self.on = on
         self.gazetteer = get_gazetteer()
+        self.context = self.gazetteer.document_context(text, on, normalized=True)
         self._resolved: dict = {}
         self.warnings: list[str] = []
 
@@ -63,7 +65,7 @@ class _Builder:
         res = self._resolved.get(surface)
         if res is None:  # the issuer recurs on every directive: resolve each surface once
             res = self._resolved[surface] = self.gazetteer.resolve(surface, self.on,
-                                                                   context=self.text)
+                                                                   context=self.context)
         return Entity(
             text=surface,
             start=ref.start,
@@ -163,6 +165,8 @@ def extract_text(
     all_warnings = list(dict.fromkeys([*warnings, *meta.warnings, *builder.warnings]))
     return Document(
         extractor_version=__version__,
+        options=Options(mode=mode, doc_date=doc_date.isoformat() if doc_date else None,
+                        with_text=with_text),  # fmt: skip
         source=source,
         document=info,
         directives=directives,

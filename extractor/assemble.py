@@ -22,7 +22,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from . import extensions  # noqa: F401
+from .extensions import text_of
 from .normalize import fold
 from .resources import Cue, cue_lexicon, leader_titles
 from .rules import longest_spans
@@ -106,7 +106,9 @@ class DocIndex:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.text = text_of(doc)
+        self._sentences: dict[tuple[int, int], tuple[list[Token], list[list[Token]]]] = {}
+        self._leaders: dict[tuple[int, int], bool] = {}
         lex = cue_lexicon().by_id()
         self.cues: dict[int, list[tuple[Cue, Span]]] = {}
         for span in doc.spans.get("cues", []):
@@ -138,6 +140,14 @@ class DocIndex:
             for i in range(span.start, span.end)
         }
         self.leader_titles = leader_titles()
+
+    def sentence(self, start: int, end: int) -> tuple[list[Token], list[list[Token]]]:
+        """A sentence's tokens (outside skipped regions) and its clauses, made once and
+        shared by the assembler and the model's sentence views."""
+        if (start, end) not in self._sentences:
+            tokens = _sentence_tokens(self.doc, start, end, self.doc._.skipped or [])
+            self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
+        return self._sentences[start, end]
 
     def _extend_lists(self) -> None:
         """Grow "các Bộ Tài chính, Lao động - ..." over every item the gazetteer knows.
@@ -223,8 +233,11 @@ class DocIndex:
         return None
 
     def is_leader(self, span: Span) -> bool:
-        low = span.text.lower()
-        return any(low.startswith(t) for t in self.leader_titles)
+        key = (span.start, span.end)
+        if key not in self._leaders:  # asked for the same actor in every clause
+            low = self.text[span.start_char : span.end_char].lower()
+            self._leaders[key] = any(low.startswith(t) for t in self.leader_titles)
+        return self._leaders[key]
 
 
 def _prev_words(span: Span, n: int = 2) -> list[str]:
@@ -257,10 +270,9 @@ def _sentence_tokens(doc: Doc, start: int, end: int, skipped) -> list[Token]:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
+    near = [r for r in skipped if r.start < span.end_char and start < r.end]
     return [
-        t
-        for t in span
-        if not t.is_space and not any(r.start <= t.idx < r.end for r in skipped)
+        t for t in span if not t.is_space and not any(r.start <= t.idx < r.end for r in near)
     ]
 
 
@@ -709,13 +721,13 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
         for s_start, s_end in block.sentences:
             # A lead-in earlier in the same line governs the sentences after it.
             frame = state.frames[-1] if state.frames else None
-            tokens = _sentence_tokens(doc, s_start, s_end, skipped)
+            tokens, clauses = ix.sentence(s_start, s_end)
             if not tokens:
                 continue
             evidence = Ref(s_start, s_end, "segment.sentence")
             lead_in = text[s_start:s_end].rstrip().endswith(":")
             sentence_records, readings = _read_sentence(
-                tokens, ix, state, frame, has_conclusion, evidence, lead_in
+                tokens, clauses, ix, state, frame, has_conclusion, evidence, lead_in
             )
             for rec in sentence_records:
                 key = (fold(text[rec.actor.start : rec.actor.end]) if rec.actor else "",
@@ -771,10 +783,9 @@ def _enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
                                   rule="frame.topic_heading"))  # fmt: skip
 
 
-def _read_sentence(tokens, ix: DocIndex, state: WalkState, frame: Optional[Frame],
+def _read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optional[Frame],
                    has_conclusion: bool, evidence: Ref, lead_in: bool = False):  # fmt: skip
     """Directives of one sentence, and the clause readings (for what follows)."""
-    clauses = split_clauses(tokens, ix)
     readings: list[Clause] = []
     for k, toks in enumerate(clauses):
         readings.append(read_clause(toks, ix, sentence_start=(k == 0)))

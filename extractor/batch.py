@@ -2,7 +2,8 @@
 
 Output does not depend on the number of workers: each document is processed on
 its own, results are written in input order, and the JSON of a document is a
-pure function of its bytes (and ``--doc-date``/``--mode``).
+pure function of its bytes and the options (recorded in it: ``--mode``, ``--doc-date``,
+``--with-text``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
@@ -37,6 +38,16 @@ class Job:
 
     path: str
     relative: str
+    stdin: bool = False  # standard input: read once, in the main process
+
+
+STDIN = "-"
+STDIN_JOB = Job("<stdin>", "stdin", stdin=True)
+
+# Names a folder walk passes over silently (matched case-insensitively, as on Windows):
+# Office lock files, dotfiles and dot-folders, Windows folder metadata. A file named on
+# the command line is still read.
+IGNORED_NAMES = ("~$*", ".*", "thumbs.db", "desktop.ini")
 
 
 @dataclass
@@ -68,20 +79,23 @@ def collect_jobs(
     ``x.txt`` is written as ``x.json`` (under its folder, relative to the folder walked);
     when two inputs would share an output (``x.txt`` and ``x.docx``, or two ``x.txt`` named
     from different folders), they keep their extension (``x.txt.json``), then a counter.
+    ``-`` is standard input (:data:`STDIN_JOB`, written as ``stdin.json``).
     """
     jobs: list[Job] = []
     problems: list[Outcome] = []
-    seen_paths: set[str] = set()
+    seen_paths: set[tuple[str, bool]] = set()
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if raw == STDIN:
+            found_jobs = [STDIN_JOB]
+        elif p.is_dir():
             found_jobs = [Job(str(found), rel) for found, rel in _walk(p, problems)
                           if pattern is None or fnmatch.fnmatch(found.name, pattern)]  # fmt: skip
         else:  # a missing or unreadable file is reported by the reader, with its name
             found_jobs = [Job(raw, _stem(p.name))]
         for job in found_jobs:
-            if job.path not in seen_paths:  # the same file named twice is done once
-                seen_paths.add(job.path)
+            if (job.path, job.stdin) not in seen_paths:  # the same file named twice: done once
+                seen_paths.add((job.path, job.stdin))
                 jobs.append(job)
     return _unique_outputs(jobs), problems
 
@@ -104,13 +118,14 @@ def _unique_outputs(jobs: list[Job]) -> list[Job]:
     for job in jobs:
         rel = job.relative
         if counts[rel] > 1:
-            rel = str(Path(rel).parent / Path(job.path).name)  # keep the extension
+            if not job.stdin:
+                rel = str(Path(rel).parent / Path(job.path).name)  # keep the extension
             base, n = rel, 1
             while rel in taken:
                 n += 1
                 rel = f"{base}~{n}"
         taken.add(rel)
-        result.append(Job(job.path, rel))
+        result.append(replace(job, relative=rel))
     return result
 
 
@@ -147,6 +162,8 @@ def _walk(root: Path, problems: list[Outcome]) -> Iterator[tuple[Path, str]]:
             continue
         subdirs = []
         for entry in entries:
+            if ignored(entry.name):
+                continue
             path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
@@ -157,6 +174,12 @@ def _walk(root: Path, problems: list[Outcome]) -> Iterator[tuple[Path, str]]:
             else:
                 yield path, _stem(str(path.relative_to(root)))
         stack.extend((sub, (*ancestors, key)) for sub in reversed(subdirs))
+
+
+def ignored(name: str) -> bool:
+    """True for a name a folder walk passes over (:data:`IGNORED_NAMES`)."""
+    folded = name.lower()
+    return any(fnmatch.fnmatchcase(folded, pattern) for pattern in IGNORED_NAMES)
 
 
 def _problem(path: Path, root: Path, kind: str, message: str) -> Outcome:
@@ -190,13 +213,38 @@ def _init_pool_worker(options: dict) -> None:
 def process(job: Job, options: Optional[dict] = None) -> Outcome:
     """Extract one file; every failure becomes an error record, never an exception."""
     from .api import extract_file
-    from .readers import ReadError
 
     opts = options if options is not None else _OPTIONS
+    return _extract(job, opts, lambda **kw: extract_file(job.path, **kw))
+
+
+def process_stdin(data: bytes, options: dict, job: Job = STDIN_JOB) -> Outcome:
+    """Extract the bytes read from standard input, as :func:`process` does a file."""
+    from .api import extract_text
+    from .readers import read_bytes
+    from .schema import Source
+
+    def extract(**kw):
+        raw = read_bytes(data, name=job.path)
+        source = Source(path=STDIN, sha256=raw.sha256, format=raw.format, chars=0,
+                        encoding=raw.encoding)  # fmt: skip
+        return extract_text(raw.text, source=source, warnings=tuple(raw.warnings), **kw)
+
+    return _extract(job, options, extract)
+
+
+def recorded_options(options: dict) -> dict:
+    """The options that change a document, as its ``options`` block records them."""
+    return {"mode": options["mode"], "doc_date": options.get("doc_date"),
+            "with_text": bool(options.get("with_text", False))}  # fmt: skip
+
+
+def _extract(job: Job, opts: dict, extract: Callable) -> Outcome:
+    from .readers import ReadError
+
     doc_date = dt.date.fromisoformat(opts["doc_date"]) if opts.get("doc_date") else None
     try:
-        doc = extract_file(job.path, doc_date=doc_date, mode=opts["mode"],
-                           with_text=opts.get("with_text", False))  # fmt: skip
+        doc = extract(doc_date=doc_date, mode=opts["mode"], with_text=opts.get("with_text", False))
     except ReadError as exc:
         return Outcome(job, error_kind=exc.kind, error=str(exc))
     except Exception as exc:  # an extractor bug must not stop the batch
@@ -241,14 +289,11 @@ def _sha256_file(path: str) -> Optional[str]:
         return None
 
 
-def already_done(job: Job, outdir: Path, with_text: bool = False) -> bool:
-    """True when OUT holds this file's output for the same bytes and extractor version.
-
-    (Also with the normalized text, or without, as asked; ``--doc-date`` and ``--mode``
-    are not recorded in the output, so changing them needs ``--force``.)
-    """
+def already_done(job: Job, outdir: Path, options: dict) -> bool:
+    """True when OUT holds this file's output for the same bytes, extractor version and
+    options (``--mode``, ``--doc-date``, ``--with-text``)."""
     target = outdir / f"{job.relative}.json"
-    if not target.exists():
+    if job.stdin or not target.exists():
         return False
     try:
         old = json.loads(target.read_text(encoding="utf-8"))
@@ -257,7 +302,7 @@ def already_done(job: Job, outdir: Path, with_text: bool = False) -> bool:
     if not isinstance(old, dict) or not isinstance(old.get("source"), dict):
         return False
     return (old.get("extractor_version") == __version__
-            and (old.get("text") is not None) == bool(with_text)
+            and old.get("options") == recorded_options(options)
             and old["source"].get("sha256") == _sha256_file(job.path))  # fmt: skip
 
 
@@ -303,21 +348,23 @@ def run_batch(
     options: dict,
     on_outcome: Optional[Callable[[Outcome], None]] = None,
     problems: Optional[list[Outcome]] = None,
+    done: Optional[list[Outcome]] = None,
 ) -> Summary:
     """Process jobs into ``outdir``; errors go to OUT/errors.jsonl and never stop the run.
 
-    Files inside ``outdir`` are left out: with OUT inside the folder walked, the outputs
-    of a previous run would otherwise be read as inputs (and nest deeper on every run).
+    ``problems`` are those found while walking folders; ``done`` are inputs already
+    processed (standard input), written first. Files inside ``outdir`` are left out: with
+    OUT inside the folder walked, the outputs of a previous run would otherwise be read as
+    inputs (and nest deeper on every run). A file that fails loses its previous output.
     """
     jobs = [job for job in jobs if not _inside(job.path, outdir)]
-    summary = Summary(files=len(jobs) + len(problems or []))
+    problems, done = problems or [], done or []
+    summary = Summary(files=len(done) + len(jobs) + len(problems))
     start = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     todo = []
     for job in jobs:
-        if fmt == "json" and not force and already_done(
-            job, outdir, options.get("with_text", False)
-        ):
+        if fmt == "json" and not force and already_done(job, outdir, options):
             outcome = Outcome(job, skipped=True)
             summary.skipped += 1
             if on_outcome:
@@ -325,10 +372,15 @@ def run_batch(
         else:
             todo.append(job)
     collected: list[dict] = []
+    # A folder problem mirrors no input: its name may be a file's output, which it keeps.
+    outcomes = itertools.chain(((o, True) for o in done), ((o, False) for o in problems),
+                               ((o, True) for o in _run(todo, workers, options)))  # fmt: skip
     # One at a time, as they come: each output is written (and reported) when its document
     # is done, so an interrupted run keeps the finished files and memory stays flat.
-    for outcome in itertools.chain(problems or [], _run(todo, workers, options)):
+    for outcome, mirrored in outcomes:
         if outcome.error is not None:
+            if fmt == "json" and mirrored:
+                _remove_stale(outcome, outdir)
             summary.failed += 1
             summary.errors.append({"path": outcome.job.path, "kind": outcome.error_kind,
                                    "message": outcome.error})  # fmt: skip
@@ -354,6 +406,19 @@ def run_batch(
         errors_path.unlink()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _remove_stale(outcome: Outcome, outdir: Path) -> None:
+    """Remove the previous output of an input that failed: it no longer matches the input.
+
+    Unlinking is atomic: OUT shows the old output or none, never part of one.
+    """
+    target = outdir / f"{outcome.job.relative}.json"
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return
+    outcome.error += f"; its previous output {target.relative_to(outdir)} was removed"
 
 
 def _inside(path: str, folder: Path) -> bool:

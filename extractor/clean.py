@@ -14,7 +14,7 @@ from functools import cache
 
 from spacy.language import Language
 
-from . import extensions  # noqa: F401  (registers doc._ attributes)
+from .extensions import text_of
 from .resources import regex_rules
 
 _CONTEXT_ONLY = {"boilerplate.byline_name", "boilerplate.source_line"}
@@ -141,7 +141,7 @@ class BoilerplateCleaner:
         self.name = name
 
     def __call__(self, doc):
-        regions = find_skipped(doc.text)
+        regions = find_skipped(text_of(doc))
         doc._.skipped = regions
         spans = []
         for r in regions:

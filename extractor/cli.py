@@ -66,35 +66,27 @@ def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_te
 
     Exit status: 0 when every input succeeded, 1 when some failed, 2 on usage errors.
     """
-    from .batch import collect_jobs, run_batch, to_csv
+    from .batch import _run, collect_jobs, process_stdin, run_batch, to_csv
 
     options = {"doc_date": doc_date.isoformat() if doc_date else None, "mode": mode,
                "with_text": with_text}  # fmt: skip
-    stdin_doc = None
-    if "-" in paths:
-        stdin_doc = _extract_stdin(options)
-        if stdin_doc is None and len(paths) == 1:
-            sys.exit(1)
-    jobs, problems = collect_jobs([p for p in paths if p != "-"], pattern)
-    reporter = _Reporter(len(jobs) + len(problems), quiet)
+    jobs, problems = collect_jobs(paths, pattern)
+    # Standard input is read here, before any worker starts; its document comes first.
+    done = [process_stdin(sys.stdin.buffer.read(), options, job) for job in jobs if job.stdin]
+    jobs = [job for job in jobs if not job.stdin]
+    reporter = _Reporter(len(done) + len(jobs) + len(problems), quiet)
     if outdir is not None:
-        if stdin_doc is not None:
-            from .batch import write_atomic
-
-            write_atomic(outdir / "stdin.json", stdin_doc.to_json())
         with reporter:
             summary = run_batch(jobs, outdir, fmt=fmt, workers=workers, force=force,
                                 options=options, on_outcome=reporter.outcome,
-                                problems=problems)  # fmt: skip
+                                problems=problems, done=done)  # fmt: skip
         reporter.summary(summary, outdir)
-        sys.exit(1 if summary.failed or (stdin_doc is None and "-" in paths) else 0)
+        sys.exit(1 if summary.failed else 0)
     # No output folder: everything to stdout, in input order.
-    from .batch import _run
-
-    docs = [json.loads(stdin_doc.to_json())] if stdin_doc is not None else []
-    failed = stdin_doc is None and "-" in paths
+    docs = []
+    failed = False
     with reporter:
-        for outcome in itertools.chain(problems, _run(jobs, workers, options)):
+        for outcome in itertools.chain(done, problems, _run(jobs, workers, options)):
             reporter.outcome(outcome)
             if outcome.error is not None:
                 failed = True
@@ -110,29 +102,6 @@ def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_te
     elif docs:
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
     sys.exit(1 if failed else 0)
-
-
-def _extract_stdin(options: dict):
-    """The document on standard input, or None after printing its error."""
-    from .api import extract_text
-    from .readers import ReadError, read_bytes
-    from .schema import Source
-
-    try:
-        raw = read_bytes(sys.stdin.buffer.read(), name="<stdin>")
-    except ReadError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return None
-    source = Source(path="-", sha256=raw.sha256, format=raw.format, chars=0,
-                    encoding=raw.encoding)  # fmt: skip
-    date = dt.date.fromisoformat(options["doc_date"]) if options["doc_date"] else None
-    try:
-        return extract_text(raw.text, doc_date=date, mode=options["mode"], source=source,
-                            warnings=tuple(raw.warnings),
-                            with_text=options["with_text"])  # fmt: skip
-    except Exception as exc:  # an extractor bug: one line, as batch.process reports it
-        click.echo(f"error: <stdin>: {type(exc).__name__}: {exc}", err=True)
-        return None
 
 
 class _Reporter:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal, Optional
+from typing import Iterator, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -157,6 +157,9 @@ def expand(pattern: str, macros: dict[str, str], depth: int = 0) -> str:
     return _MACRO.sub(sub, pattern)
 
 
+_CROSSES_LINES = re.compile(r"(?<!\\)\\[sSWD]")
+
+
 class DeadlineRuleSet:
     """The compiled rules of ``deadline_patterns.json``."""
 
@@ -166,8 +169,12 @@ class DeadlineRuleSet:
         self.compiled: list[tuple[DeadlineRule, re.Pattern]] = []
         for rule in data.rules:
             body = expand(rule.pattern, data.macros)
-            # Word boundaries on both sides; no date continues after the end.
-            full = rf"(?<![\w/])(?:{body})(?!\w|[/.\-]\d)"
+            if _CROSSES_LINES.search(body):  # find_deadlines reads one line at a time
+                raise DeadlineRuleError(f"rule {rule.id}: \\s, \\S, \\W or \\D can match a line "
+                                        "end; write the space as ' '")  # fmt: skip
+            # No date continues after the end. The start boundary is checked in
+            # _matches: a leading lookbehind keeps re from skipping ahead and costs 2x.
+            full = rf"(?:{body})(?!\w|[/.\-]\d)"
             try:
                 self.compiled.append((rule, re.compile(full, re.IGNORECASE)))
             except re.error as exc:
@@ -185,10 +192,25 @@ def get_rules() -> DeadlineRuleSet:
     return DeadlineRuleSet(data)
 
 
+_INSIDE_WORD = re.compile(r"[\w/]")
+
+
+def _matches(rx: re.Pattern, text: str) -> Iterator[re.Match]:
+    """``rx.finditer(text)`` for matches that do not start inside a word or a date."""
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        start = m.start()
+        if start > 0 and _INSIDE_WORD.match(text, start - 1):
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > start else start + 1
+
+
 def _candidates(text: str) -> list[tuple[int, int, DeadlineRule, re.Match]]:
     out = []
     for rule, rx in get_rules().compiled:
-        for m in rx.finditer(text):
+        for m in _matches(rx, text):
             start = m.end("lead") if "lead" in rx.groupindex and m.group("lead") else m.start()
             if m.end() > start:
                 out.append((start, m.end(), rule, m))
@@ -201,12 +223,24 @@ def find_deadlines(text: str) -> list[DeadlineMatch]:
     Overlaps are settled longest first, then leftmost, so "trước ngày 20 tháng
     11 năm 2025 và hằng tháng" is one match, not a date and a recurrence.
     """
+    # No rule crosses a line end, so lines are read one by one (a repeated one once).
+    out: list[DeadlineMatch] = []
+    offset = 0
+    for line in text.split("\n"):
+        for s, e, rule_id in _line_deadlines(line):
+            out.append(DeadlineMatch(offset + s, offset + e, line[s:e], rule_id))
+        offset += len(line) + 1
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _line_deadlines(line: str) -> tuple[tuple[int, int, str], ...]:
     chosen: list[tuple[int, int, DeadlineRule]] = []
-    for start, end, rule, _ in sorted(_candidates(text), key=lambda c: (c[0] - c[1], c[0])):
+    for start, end, rule, _ in sorted(_candidates(line), key=lambda c: (c[0] - c[1], c[0])):
         if all(end <= s or start >= e for s, e, _ in chosen):
             chosen.append((start, end, rule))
     chosen.sort(key=lambda c: c[0])
-    return [DeadlineMatch(s, e, text[s:e], rule.id) for s, e, rule in chosen]
+    return tuple((s, e, rule.id) for s, e, rule in chosen)
 
 
 # ---------------------------------------------------------------------------

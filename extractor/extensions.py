@@ -9,7 +9,14 @@ DOC_ATTRS = {
     "blocks": None,  # list[segment.Block]
     "directives": None,  # list[assemble.DirectiveRecord]
     "clause_context": None,  # {clause start char: (actor, issuer, may_direct)}
+    "text": None,  # the text the tokenizer was given (== Doc.text)
 }
+
+
+def text_of(doc: Doc) -> str:
+    """The Doc's text: kept by the tokenizer, as Doc.text rebuilds it from every token."""
+    text = doc._.text
+    return doc.text if text is None else text
 
 
 def register() -> None:

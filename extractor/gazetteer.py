@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable, Literal, Optional, Union
@@ -338,10 +338,14 @@ def _name_like(words: list[str]) -> bool:
 # The gazetteer
 
 
+MEMO_SIZE = 100_000  # resolved pieces kept (a few MB)
+
+
 class Gazetteer:
     """Name index and resolver over the files of ``data/gazetteer``."""
 
     def __init__(self) -> None:
+        self._memo: dict[tuple, Optional[Resolution]] = {}
         self.central = _load(CentralFile, "central.json")
         self.others = _load(CentralFile, "other_bodies.json")
         self.provinces = _load(ProvincesFile, "provinces.json")
@@ -385,6 +389,8 @@ class Gazetteer:
         self._build_collectives()
         self._build_departments()
         self._province_scan = self._scan_regex()
+        wg = self.entries["wg:to_cong_tac_ttg"]
+        self._working_group_keys = tuple(key(a) for a in (wg.name, *self._aliases_of(wg.id)))
 
     # -- building ------------------------------------------------------------
 
@@ -529,8 +535,9 @@ class Gazetteer:
         forms = sorted({self._forms[k] for k, hits in self._index.items()
                         if any(h.entry.kind == EntityKind.province for h in hits)
                         and k in self._forms}, key=len, reverse=True)
-        body = "|".join(re.escape(f) for f in forms)
-        return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+        from .nlp import phrase_regex  # a trie: a flat alternation of ~200 names is slow
+
+        return phrase_regex(forms)
 
     # -- public API ----------------------------------------------------------
 
@@ -585,16 +592,21 @@ class Gazetteer:
                                              EntityKind.person_role)
         return out
 
-    def document_context(self, doc_text: str, on: Optional[dt.date] = None) -> DocumentContext:
-        """The document-level facts bare mentions need (cached per text)."""
-        return _document_context(self, doc_text, on)
+    def document_context(self, doc_text: str, on: Optional[dt.date] = None,
+                         normalized: bool = False) -> DocumentContext:  # fmt: skip
+        """The document-level facts bare mentions need (cached per text).
 
-    def _compute_context(self, doc_text: str, on: Optional[dt.date]) -> DocumentContext:
-        text = clean(doc_text)
+        ``normalized=True`` says ``doc_text`` is already the pipeline's normalized text,
+        which saves normalizing a whole document again.
+        """
+        return _document_context(self, doc_text, on, normalized)
+
+    def _compute_context(self, doc_text: str, on: Optional[dt.date],
+                         normalized: bool = False) -> DocumentContext:  # fmt: skip
+        text = doc_text if normalized else clean(doc_text)
         wg = self.entries["wg:to_cong_tac_ttg"]
-        wg_keys = [key(a) for a in (wg.name, *self._aliases_of(wg.id))]
-        folded = key(text)
-        working_group = wg if any(k in folded for k in wg_keys) else None
+        folded = text.casefold()  # the working group's names hold no punctuation to key
+        working_group = wg if any(k in folded for k in self._working_group_keys) else None
         ids = set()
         for m in self._province_scan.finditer(text):
             hit = self._pick(self._index.get(key(m.group(0)), []), on)
@@ -632,6 +644,21 @@ class Gazetteer:
     # -- resolution steps ----------------------------------------------------
 
     def _resolve(self, text: str, on, ctx, allow_list: bool) -> Optional[Resolution]:
+        # Growing a list re-resolves the same pieces many times: remember them. Callers
+        # amend what they get (rule, kind, person), so each gets its own copy.
+        return self._remembered(self._resolve_uncached, text, on, ctx, allow_list)
+
+    def _remembered(self, step, *args) -> Optional[Resolution]:
+        """``step(*args)``, computed once per arguments; a copy the caller may amend."""
+        memo_key = (step.__name__, *args)
+        if memo_key not in self._memo:
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = step(*args)
+        res = self._memo[memo_key]
+        return None if res is None else replace(res, members=list(res.members))
+
+    def _resolve_uncached(self, text: str, on, ctx, allow_list: bool) -> Optional[Resolution]:
         k = key(text)
         if (res := self._exact(k, on)) is not None:
             return res
@@ -807,6 +834,9 @@ class Gazetteer:
 
     def _headed_list(self, text: str, on, ctx) -> Optional[Resolution]:
         """Items after a list head; each item named short ("Tài chính") or in full."""
+        return self._remembered(self._headed_list_uncached, text, on, ctx)
+
+    def _headed_list_uncached(self, text: str, on, ctx) -> Optional[Resolution]:
         k = key(text)
         for head_k, head in self._k_heads:
             if k.startswith(head_k) and len(k) > len(head_k) and not k[len(head_k)].isalnum():
@@ -899,8 +929,9 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=64)
-def _document_context(gaz: Gazetteer, doc_text: str, on: Optional[dt.date]) -> DocumentContext:
-    return gaz._compute_context(doc_text, on)
+def _document_context(gaz: Gazetteer, doc_text: str, on: Optional[dt.date],
+                      normalized: bool) -> DocumentContext:  # fmt: skip
+    return gaz._compute_context(doc_text, on, normalized)
 
 
 @lru_cache(maxsize=1)

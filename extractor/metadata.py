@@ -13,6 +13,7 @@ from typing import Optional
 
 from spacy.tokens import Doc
 
+from .extensions import text_of
 from .resources import regex_rules
 
 
@@ -72,7 +73,7 @@ def _issuing_body(text: str) -> Optional[Found]:
 
 def read_metadata(doc: Doc, doc_date: Optional[dt.date] = None) -> Metadata:
     """Metadata of a processed Doc; ``doc_date`` (from the user) wins over the text."""
-    text = doc.text
+    text = text_of(doc)
     skipped = doc._.skipped or []
     rules = _rules()
     meta = Metadata()
@@ -100,7 +101,8 @@ def read_metadata(doc: Doc, doc_date: Optional[dt.date] = None) -> Metadata:
 
 def _chair(doc: Doc, before: int) -> Optional[Found]:
     """The last actor before 'chủ trì' in the same sentence, with the person's name."""
-    sent_start = max(doc.text.rfind(".", 0, before), doc.text.rfind("\n", 0, before)) + 1
+    text = text_of(doc)
+    sent_start = max(text.rfind(".", 0, before), text.rfind("\n", 0, before)) + 1
     best = None
     for span in doc.spans.get("actors", []):
         if sent_start <= span.start_char < before and (best is None or span.start > best.start):

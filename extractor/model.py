@@ -30,8 +30,8 @@ from spacy.training import Example
 from spacy.util import registry
 from thinc.api import Ragged, get_current_ops
 
-from . import extensions  # noqa: F401
-from .assemble import DirectiveRecord, Ref, _sentence_tokens, doc_index, split_clauses
+from .assemble import DirectiveRecord, Ref, doc_index
+from .extensions import text_of
 
 CANDIDATES_KEY = "clause_candidates"
 DIRECTIVES_KEY = "directives"
@@ -106,17 +106,17 @@ class SentenceView:
     doc: Doc
     offset: int  # character offset of the sentence in the document
     clauses: list[tuple[int, int]]  # char ranges in the document
+    end: int = 0  # offset + len(doc.text)
 
 
 def sentence_views(doc: Doc, vocab=None) -> list[SentenceView]:
     """Every non-skipped sentence of a rule-processed Doc (as Docs of ``vocab``)."""
     vocab = doc.vocab if vocab is None else vocab
     ix = doc_index(doc)
-    skipped = doc._.skipped or []
     views = []
     for block in doc._.blocks or []:
         for s_start, s_end in block.sentences:
-            tokens = _sentence_tokens(doc, s_start, s_end, skipped)
+            tokens, clauses = ix.sentence(s_start, s_end)
             if not tokens:
                 continue
             words = [t.text for t in tokens]
@@ -124,13 +124,14 @@ def sentence_views(doc: Doc, vocab=None) -> list[SentenceView]:
             sent = Doc(vocab, words=words, spaces=spaces)
             index = {t.i: k for k, t in enumerate(tokens)}
             cands, ranges = [], []
-            for clause in split_clauses(tokens, ix):
+            for clause in clauses:
                 k0, k1 = index[clause[0].i], index[clause[-1].i] + 1
                 cands.append(sent[k0:k1])
                 ranges.append((clause[0].idx, clause[-1].idx + len(clause[-1].text)))
             sent.spans[CANDIDATES_KEY] = cands
             sent.user_data["token_offsets"] = [t.idx for t in tokens]
-            views.append(SentenceView(sent, tokens[0].idx, ranges))
+            length = sum(len(w) for w in words) + sum(spaces)
+            views.append(SentenceView(sent, tokens[0].idx, ranges, tokens[0].idx + length))
     return views
 
 
@@ -258,29 +259,59 @@ def _trim_cue(label: str, start: int, end: int, text: str) -> tuple[int, int]:
 
 
 def predict(model: Language, doc: Doc,
-            wanted: Optional[Callable[[SentenceView], bool]] = None) -> list[SentencePrediction]:
+            wanted: Optional[Callable[[SentenceView], bool]] = None,
+            cache: Optional[dict] = None) -> list[SentencePrediction]:  # fmt: skip
     """Clause scores and role spans for the sentences of a rule-processed doc
-    (those ``wanted`` says, or all)."""
+    (those ``wanted`` says, or all).
+
+    ``cache`` keeps the model's reading of a sentence by its tokens and candidate
+    clauses: a sentence met again (a formula every notice repeats) is not run twice.
+    A sentence's reading does not depend on the others in its batch (checked bit for
+    bit over the corpus), so cached and fresh readings are the same.
+    """
     views = [v for v in sentence_views(doc, model.vocab) if wanted is None or wanted(v)]
     text = doc_index(doc).text
+    cache = {} if cache is None else cache
+    keys = [_view_key(v) for v in views]
+    todo = [k for k in dict.fromkeys(keys) if k not in cache]
+    if len(cache) + len(todo) > PREDICTION_CACHE_SIZE:
+        cache.clear()
+        todo = list(dict.fromkeys(keys))
+    by_key = {k: v for k, v in zip(keys, views)}
+    for k, sent in zip(todo, model.pipe(by_key[k].doc for k in todo)):
+        cache[k] = _reading(sent)
     preds = []
-    for view, sent in zip(views, model.pipe(v.doc for v in views)):
-        offsets = sent.user_data["token_offsets"]
-        group = sent.spans[DIRECTIVES_KEY]
-        found = {(s.start, s.end): (float(numpy.asarray(score).max()), s.label_)
-                 for s, score in zip(group, group.attrs.get("scores", []))}  # fmt: skip
-        clause_scores = []
-        for cand, (c0, c1) in zip(sent.spans[CANDIDATES_KEY], view.clauses):
-            score, label = found.get((cand.start, cand.end), (0.0, "OBLIGATION"))
-            modality = MODALITY_LABELS.get(label, "obligation")
-            clause_scores.append(ClauseScore(c0, c1, score, modality))
+    for view, k in zip(views, keys):
+        scores, ents = cache[k]
+        offsets = view.doc.user_data["token_offsets"]
+        clause_scores = [ClauseScore(c0, c1, score, MODALITY_LABELS.get(label, "obligation"))
+                         for (c0, c1), (score, label) in zip(view.clauses, scores)]  # fmt: skip
         roles = []
-        for e in sent.ents:
-            start, end = offsets[e.start], offsets[e.end - 1] + len(sent[e.end - 1].text)
-            roles.append((e.label_, *_trim_cue(e.label_, start, end, text)))
-        preds.append(SentencePrediction(view.offset, view.offset + len(sent.text), clause_scores,
-                                        roles))  # fmt: skip
+        for label, first, last in ents:
+            start, end = offsets[first], offsets[last - 1] + len(view.doc[last - 1].text)
+            roles.append((label, *_trim_cue(label, start, end, text)))
+        preds.append(SentencePrediction(view.offset, view.end, clause_scores, roles))
     return preds
+
+
+PREDICTION_CACHE_SIZE = 20_000  # sentences (a few MB)
+
+
+def _view_key(view: SentenceView) -> tuple:
+    sent = view.doc
+    return (tuple(t.text_with_ws for t in sent),
+            tuple((s.start, s.end) for s in sent.spans[CANDIDATES_KEY]))  # fmt: skip
+
+
+def _reading(sent: Doc) -> tuple[tuple[tuple[float, str], ...], tuple[tuple[str, int, int], ...]]:
+    """The model's output for one sentence: (score, label) per candidate clause, and the
+    role spans as token ranges."""
+    group = sent.spans[DIRECTIVES_KEY]
+    found = {(s.start, s.end): (float(numpy.asarray(score).max()), s.label_)
+             for s, score in zip(group, group.attrs.get("scores", []))}  # fmt: skip
+    scores = tuple(found.get((c.start, c.end), (0.0, "OBLIGATION"))
+                   for c in sent.spans[CANDIDATES_KEY])  # fmt: skip
+    return scores, tuple((e.label_, e.start, e.end) for e in sent.ents)
 
 
 def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], text: str,
@@ -439,6 +470,7 @@ class DirectiveModel:
         self.model = spacy.load(location)
         # Keep every candidate clause with its best label's score; the vote thresholds.
         self.model.get_pipe("spancat").cfg["threshold"] = 0.0
+        self._cache: dict = {}
 
     def __call__(self, doc: Doc) -> Doc:
         records = list(doc._.directives or [])
@@ -448,15 +480,15 @@ class DirectiveModel:
         def wanted(view: SentenceView) -> bool:
             # Only where the vote can change something: a rule directive to score, or a
             # clause where a proposal would be allowed. Reports and praise are skipped.
-            end = view.offset + len(view.doc.text)
-            return any(view.offset <= s < end for s in starts) or any(
+            return any(view.offset <= s < view.end for s in starts) or any(
                 (ctx := context.get(c0)) is not None and ctx[2] for c0, _ in view.clauses
             )
 
-        preds = predict(self.model, doc, wanted if self.mode == "hybrid" else None)
+        preds = predict(self.model, doc, wanted if self.mode == "hybrid" else None,
+                        self._cache)  # fmt: skip
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
                           for s in doc.spans.get("deadlines", []))  # fmt: skip
-        doc._.directives = combine(records, preds, doc.text, self.mode, context,
+        doc._.directives = combine(records, preds, text_of(doc), self.mode, context,
                                    deadlines)  # fmt: skip
         return doc
 

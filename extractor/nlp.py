@@ -17,11 +17,16 @@ from functools import lru_cache
 from os.path import dirname, join
 from typing import Callable, Iterable, Optional
 
+import numpy
 import spacy
+from spacy.attrs import IDX, POS, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from underthesea import word_tokenize
+
+from . import extensions  # noqa: F401  (registers doc._.text)
 
 # underthesea's VLSP-2013 tags mapped to Universal POS.
 UPOS = {
@@ -72,11 +77,8 @@ class UndertheseaTokenizer:
         self.split_prefixes = tuple(sorted({p.lower() + " " for p in split_prefixes}, key=len,
                                            reverse=True))  # fmt: skip
         self._segment_line = lru_cache(maxsize=50_000)(self._segment_line_uncached)
-
-    def _words(self, chunk: str) -> list[str]:
-        if not chunk.strip():
-            return []
-        return word_tokenize(chunk, use_token_normalize=False)
+        # A line met again with one date changed still repeats its other chunks.
+        self._words = lru_cache(maxsize=50_000)(_words)
 
     def _segment_line_uncached(self, line: str) -> tuple[tuple[int, int], ...]:
         """(start, end) of each word in the line."""
@@ -141,7 +143,9 @@ class UndertheseaTokenizer:
             offset += len(line) + 1
             if offset <= len(text):
                 _add_gap(words, spaces, "\n")
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc._.text = text
+        return doc
 
     # The tokenizer holds no trained state: serialization writes nothing.
     def to_bytes(self, **kwargs) -> bytes:
@@ -155,6 +159,12 @@ class UndertheseaTokenizer:
 
     def from_disk(self, path, **kwargs) -> UndertheseaTokenizer:
         return self
+
+
+def _words(chunk: str) -> tuple[str, ...]:
+    if not chunk.strip():
+        return ()
+    return tuple(word_tokenize(chunk, use_token_normalize=False))
 
 
 def _add_gap(words: list[str], spaces: list[bool], gap: str) -> None:
@@ -196,26 +206,43 @@ def _pos_model():
 
 
 class UndertheseaPOS:
-    """Tags every non-space token, one line at a time (the CRF's context)."""
+    """Tags the non-space tokens one line at a time (the CRF's context), outside the
+    regions the cleaner skipped (nothing reads tags there); a repeated line is tagged once."""
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
+        self._tag_line = lru_cache(maxsize=50_000)(_tag_line)
 
     def __call__(self, doc: Doc) -> Doc:
-        model = _pos_model()
-        line: list = []
-        for token in [*doc, None]:
-            if token is None or "\n" in token.text:
-                if line:
-                    tags = model.predict([[t.text] for t in line])
-                    for t, tag in zip(line, tags):
-                        tag = tag[2:] if tag[:2] in ("B-", "I-") else tag
-                        t.tag_ = tag
-                        t.pos_ = UPOS.get(tag, "X")
-                    line = []
-            elif not token.is_space:
-                line.append(token)
+        words = [t.text for t in doc]
+        starts = doc.to_array(IDX)
+        skipped = [(r.start, r.end) for r in (doc._.skipped or [])]
+        tags = numpy.zeros((len(words), 2), dtype="uint64")
+        line: list[int] = []
+        for i in [*range(len(words)), len(words)]:
+            if (i == len(words) or "\n" in words[i]) and line:
+                first, last = int(starts[line[0]]), int(starts[line[-1]]) + len(words[line[-1]])
+                if not _inside_one(first, last, skipped):
+                    for j, (tag, pos) in zip(line, self._tag_line(tuple(words[j] for j in line))):
+                        tags[j] = (doc.vocab.strings.add(tag), pos)
+                line = []
+            elif i < len(words) and not words[i].isspace():
+                line.append(i)
+        doc.from_array([TAG, POS], tags)
         return doc
+
+
+def _tag_line(words: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """(VLSP tag, Universal POS id) of each word of one line."""
+    out = []
+    for tag in _pos_model().predict([[w] for w in words]):
+        tag = tag[2:] if tag[:2] in ("B-", "I-") else tag
+        out.append((tag, POS_IDS[UPOS.get(tag, "X")]))
+    return tuple(out)
+
+
+def _inside_one(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in regions)
 
 
 @Language.factory("underthesea_pos", assigns=["token.tag", "token.pos"])

@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
+from .extensions import text_of
 from .normalize import normalize_text
 from .resources import cue_lexicon, discourse_actors
 
@@ -55,7 +56,7 @@ class DeadlineFinder:
         from .deadlines import find_deadlines
 
         spans = []
-        for m in find_deadlines(doc.text):
+        for m in find_deadlines(text_of(doc)):
             span = doc.char_span(m.start, m.end, label="DEADLINE", alignment_mode="expand")
             if span is not None:
                 span.id_ = m.rule

@@ -151,11 +151,24 @@ class SkippedRegion(Span):
     reason: str
 
 
+class Options(_Model):
+    """The options a document was extracted with: they change the output."""
+
+    mode: str = Field(description="rules, model or hybrid.")
+    doc_date: Optional[str] = Field(default=None, description="ISO date given by --doc-date.")
+    with_text: bool = False
+
+
 class Document(_Model):
     """The extractor's output for one input document."""
 
     schema_version: str = SCHEMA_VERSION
     extractor_version: str
+    options: Optional[Options] = Field(
+        default=None,
+        description="What the document was extracted with; a batch rerun redoes a file "
+        "whose options differ. Null in outputs written before options were recorded.",
+    )
     source: Source
     document: DocumentInfo
     directives: list[Directive] = Field(default_factory=list)

@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Optional
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from underthesea import sent_tokenize
 
 from .clean import Region
+from .extensions import text_of
 from .resources import RuleError, data_path, regex_rules
 
 MARKER_KINDS = {
@@ -104,7 +107,12 @@ def _is_caps(body: str) -> bool:
 
 
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    line = text[start:end]
+    return [(start + s, start + e) for s, e in _line_sentences(text[start:end])]
+
+
+@lru_cache(maxsize=50_000)
+def _line_sentences(line: str) -> tuple[tuple[int, int], ...]:
+    """Sentence offsets within one line (a repeated line is split once)."""
     out: list[tuple[int, int]] = []
     cursor = 0
     for sent in sent_tokenize(line):
@@ -113,17 +121,17 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         pos = line.find(sent, cursor)
         if pos < 0:  # the tokenizer changed the text: fall back to the whole rest
-            out.append((start + cursor, end))
-            return out
+            out.append((cursor, len(line)))
+            return tuple(out)
         # A closing quote cut off by the tokenizer belongs to the sentence before.
-        while out and sent[:1] in _CLOSERS and pos == out[-1][1] - start:
+        while out and sent[:1] in _CLOSERS and pos == out[-1][1]:
             out[-1] = (out[-1][0], out[-1][1] + 1)
             sent = sent[1:].lstrip()
             pos = line.find(sent, pos)
         if sent:
-            out.append((start + pos, start + pos + len(sent)))
+            out.append((pos, pos + len(sent)))
             cursor = pos + len(sent)
-    return out
+    return tuple(out)
 
 
 def _clip(span: tuple[int, int], skipped: list[Region]) -> Optional[tuple[int, int]]:
@@ -194,15 +202,19 @@ class StructureSegmenter:
         self.name = name
 
     def __call__(self, doc):
-        blocks = segment(doc.text, doc._.skipped or [])
+        blocks = segment(text_of(doc), doc._.skipped or [])
         doc._.blocks = blocks
         starts = set()
         for block in blocks:
             for s, e in block.sentences:
                 starts.add(s)
                 starts.add(e)
-        for token in doc:
-            token.is_sent_start = token.i == 0 or token.idx in starts
+        # One array write: setting token.is_sent_start re-checks the whole Doc each time.
+        if len(doc):
+            at_start = numpy.isin(doc.to_array(IDX), numpy.fromiter(starts, dtype="uint64"))
+            flags = numpy.where(at_start, 1, -1).astype("int64").view("uint64")
+            flags[0] = 1
+            doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
 
 

@@ -581,3 +581,127 @@ def test_output_folder_inside_the_input_folder(tree):
     assert first.exit_code == again.exit_code == 0
     assert "6 files: 0 done, 6 up to date, 0 failed" in again.stderr
     assert not (out / "OUT").exists()
+
+
+# --- reruns, stdin into OUT, stale outputs, clutter ---------------------------------------------
+
+
+@pytest.mark.parametrize("first, second, redone", [
+    ([], [], False),
+    ([], ["--mode", "rules"], True),
+    (["--mode", "rules"], ["--mode", "rules"], False),
+    (["--mode", "rules"], ["--mode", "model"], True),
+    ([], ["--doc-date", "2021-03-20"], True),
+    (["--doc-date", "2021-03-20"], ["--doc-date", "2021-03-21"], True),
+    (["--doc-date", "2021-03-20"], ["--doc-date", "2021-03-20"], False),
+    (["--doc-date", "2021-03-20"], [], True),
+    ([], ["--with-text"], True),
+])  # fmt: skip
+def test_rerun_with_other_options_redoes_the_files(tmp_path, first, second, redone):
+    src = write(tmp_path / "IN" / "a.txt", notice(1))
+    out = tmp_path / "OUT"
+    assert run("extract", src.parent, "-o", out, "--workers", "1", *first).exit_code == 0
+    again = run("extract", src.parent, "-o", out, "--workers", "1", *second)
+    assert again.exit_code == 0, again.stderr
+    expected = "1 done, 0 up to date" if redone else "0 done, 1 up to date"
+    assert f"1 files: {expected}, 0 failed" in again.stderr
+    options = json.loads((out / "a.json").read_text(encoding="utf-8"))["options"]
+    last = second if redone else first
+    assert options == {
+        "mode": last[last.index("--mode") + 1] if "--mode" in last else "hybrid",
+        "doc_date": last[last.index("--doc-date") + 1] if "--doc-date" in last else None,
+        "with_text": "--with-text" in last,
+    }
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_stdin_into_an_output_folder_follows_the_format(tmp_path, fmt):
+    src = write(tmp_path / "IN" / "a.txt", notice(1))
+    out = tmp_path / "OUT"
+    result = run("extract", "-", src, "-o", out, "--format", fmt, "--workers", "1",
+                 input=SENTENCE.encode("utf-8"))  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "2 files: 2 done, 0 up to date, 0 failed; 4 directives" in result.stderr
+    outputs = files_under(out)
+    if fmt == "json":
+        assert sorted(outputs) == ["a.json", "stdin.json"]
+        docs = [json.loads(outputs["stdin.json"]), json.loads(outputs["a.json"])]
+    elif fmt == "jsonl":
+        assert sorted(outputs) == ["documents.jsonl"]
+        docs = [json.loads(line) for line in outputs["documents.jsonl"].decode().splitlines()]
+    else:
+        assert sorted(outputs) == ["directives.csv"]
+        rows = _read_csv(outputs["directives.csv"])
+        assert [row[0] for row in rows[1:]] == ["-", *["101/TB-VPCP"] * 3]  # stdin first
+        return
+    assert [d["source"]["path"] for d in docs] == ["-", str(src)]
+    assert docs[0]["directives"][0]["actor"]["text"] == "Bộ Tài chính"
+
+
+def test_stdin_into_an_output_folder_fails_and_clashes_like_a_file(tmp_path):
+    src = write(tmp_path / "IN" / "stdin.txt", notice(1))  # would also be written as stdin.json
+    out = tmp_path / "OUT"
+    ok = run("extract", "-", src, "-o", out, "--workers", "1", input=SENTENCE.encode("utf-8"))
+    assert ok.exit_code == 0, ok.stderr
+    assert sorted(files_under(out)) == ["stdin.json", "stdin.txt.json"]
+    assert json.loads((out / "stdin.json").read_bytes())["source"]["path"] == "-"
+    failed = run("extract", "-", src, "-o", out, "--workers", "1", input=b"")
+    assert failed.exit_code == 1
+    assert "2 files: 0 done, 1 up to date, 1 failed" in failed.stderr
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert [(e["path"], e["kind"]) for e in errors] == [("<stdin>", "empty")]
+    assert sorted(files_under(out)) == ["errors.jsonl", "stdin.txt.json"]  # no stale stdin.json
+
+
+@pytest.mark.parametrize("breaks", [
+    lambda path: path.write_bytes(b""),
+    lambda path: path.write_bytes(bytes(range(256)) * 64),
+    lambda path: path.unlink(),
+], ids=["empty", "binary", "deleted"])  # fmt: skip
+def test_a_file_that_fails_on_a_rerun_loses_its_old_output(tmp_path, breaks):
+    src = tmp_path / "IN"
+    a = write(src / "a.txt", notice(1))
+    write(src / "b.txt", notice(2))
+    (src / "loop").mkdir()
+    write(src / "loop" / "self.txt", notice(3))
+    os.symlink("../loop", src / "loop" / "self")  # a walk problem named like loop/self.txt
+    out = tmp_path / "OUT"
+    first = run("extract", src, a, "-o", out, "--workers", "1")
+    assert sorted(files_under(out)) == ["a.json", "b.json", "errors.jsonl", "loop/self.json"]
+    kept = {n: data for n, data in files_under(out).items() if n != "a.json"}
+    assert first.exit_code == 1  # the loop
+    breaks(a)
+    again = run("extract", src, a, "-o", out, "--workers", "1")
+    assert again.exit_code == 1
+    assert not (out / "a.json").exists()  # no result that no longer matches the input
+    after = files_under(out)
+    assert {n: after[n] for n in ("b.json", "loop/self.json")} == {
+        n: kept[n] for n in ("b.json", "loop/self.json")}  # fmt: skip
+    errors = [json.loads(line) for line in after["errors.jsonl"].decode().splitlines()]
+    assert {e["path"] for e in errors} == {str(a), str(src / "loop" / "self")}
+    _no_temporary_files(out)
+
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+CLUTTER = [  # (name, content, processed without error when named on the command line)
+    ("~$notice.docx", b"\x00\x01lock", False),
+    (".DS_Store", b"\x00\x00\x00\x01Bud1", False),
+    (".git/config", "[core]\n\tbare = false\n", True),
+    (".hidden/notice.txt", notice(7), True),
+    ("Thumbs.db", _OLE, False),
+    ("sub/THUMBS.DB", _OLE, False),
+    ("sub/desktop.ini", "[.ShellClassInfo]\r\nIconResource=x\r\n", True),
+]
+
+
+@pytest.mark.parametrize("name, data, named_ok", CLUTTER, ids=[row[0] for row in CLUTTER])
+def test_walk_skips_lock_files_dotfiles_and_os_clutter(tree, tmp_path, name, data, named_ok):
+    clutter = write(tree / name, data)
+    out = tmp_path / "OUT"
+    walked = run("extract", tree, "-o", out, "--workers", "1", "--mode", "rules")
+    assert walked.exit_code == 0, walked.stderr
+    assert "6 files: 6 done, 0 up to date, 0 failed" in walked.stderr
+    assert len(files_under(out)) == 6 and not (out / "errors.jsonl").exists()
+    named = run("extract", clutter, "-o", tmp_path / "NAMED", "--workers", "1", "--mode", "rules")
+    assert named.exit_code == (0 if named_ok else 1), named.stderr  # named: still read
+    assert "1 files: " in named.stderr

@@ -124,6 +124,14 @@ def test_find_deadlines_in_sentences(sentence, expected):
         assert sentence[m.start : m.end] == m.text and m.rule
 
 
+def test_a_deadline_never_spans_two_lines():
+    text = "hoàn thành trước ngày 15/\n3/2025; báo cáo trước ngày 20/4/2025"
+    found = find_deadlines(text)
+    assert all("\n" not in m.text for m in found)
+    assert [m.text for m in found][-1] == "trước ngày 20/4/2025"
+    assert text[found[-1].start : found[-1].end] == found[-1].text
+
+
 def test_matches_do_not_overlap_and_are_in_order():
     text = "trước ngày 30/6/2021 và trong tháng 7/2021, ngay trong quý III/2021, hằng tháng"
     found = find_deadlines(text)
@@ -154,6 +162,9 @@ def test_broken_rules_fail_loudly():
         DeadlineRuleSet(DeadlineRules.model_validate(data))
     data["rules"][0]["pattern"] = "trước {NO_SUCH_MACRO}"
     with pytest.raises(ValueError):
+        DeadlineRuleSet(DeadlineRules.model_validate(data))
+    data["rules"][0]["pattern"] = "trước\\s+{D}"  # could reach over a line end
+    with pytest.raises(ValueError, match="line end"):
         DeadlineRuleSet(DeadlineRules.model_validate(data))
     data["rules"][0]["kind"] = "someday"
     with pytest.raises(ValueError):

@@ -124,3 +124,20 @@ def test_role_spans_vote(text, actor, action, tagged, want_actor, want_action):
     (out,) = combine([rec], [pred], text, "hybrid")
     got_actor = text[out.actor.start : out.actor.end] if out.actor else None
     assert (got_actor, text[out.action.start : out.action.end]) == (want_actor, want_action)
+
+
+
+def test_a_sentence_reads_the_same_alone_or_in_a_batch():
+    # What makes the prediction cache safe: one sentence's reading never depends on the
+    # other sentences it is batched with.
+    from extractor.corpus import iter_split
+    from extractor.model import DirectiveModel, _reading, sentence_views
+    from extractor.pipeline import build
+
+    model = DirectiveModel("directive_model", "hybrid", "").model
+    rules = build("rules")
+    views = [v.doc for d in list(iter_split("dev"))[:3] for v in sentence_views(rules(d.text),
+                                                                                 model.vocab)]
+    batched = [_reading(s) for s in model.pipe(views, batch_size=256)]
+    alone = [_reading(s) for s in model.pipe(views, batch_size=1)]
+    assert len(views) > 20 and batched == alone
