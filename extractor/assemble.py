@@ -502,6 +502,10 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             p += 1
         else:
             break
+    if c.actor is None and (hit := at({"prohibit"})) is not None and hit[0].actor_inside:
+        q = skip(hit[1])
+        if q < n and (party := ix.actors.get(tokens[q].i)) is not None:
+            c.actor = Ref.of(party, f"actor.after_{hit[0].id}")
     _read_action(tokens, p, ix, c)
     return c
 

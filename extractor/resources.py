@@ -87,6 +87,9 @@ class Cue(_Rule):
     actor_after: bool = False
     # The cue assigns only after a leader ("Thủ tướng chỉ đạo Bộ X ..."); else it is the action.
     after_leader: bool = False
+    # A party right after the cue is the actor, and the cue stays in the action
+    # ("Nghiêm cấm các đơn vị ...", guideline D19); with no party the cue still counts.
+    actor_inside: bool = False
     note: str = ""
 
     @field_validator("phrase")
