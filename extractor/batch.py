@@ -235,8 +235,10 @@ def process_stdin(data: bytes, options: dict, job: Job = STDIN_JOB) -> Outcome:
 
 def recorded_options(options: dict) -> dict:
     """The options that change a document, as its ``options`` block records them."""
-    return {"mode": options["mode"], "doc_date": options.get("doc_date"),
-            "with_text": bool(options.get("with_text", False))}  # fmt: skip
+    from .schema import Options
+
+    return Options(mode=options["mode"], doc_date=options.get("doc_date"),
+                   with_text=bool(options.get("with_text", False))).model_dump(mode="json")
 
 
 def _extract(job: Job, opts: dict, extract: Callable) -> Outcome:

@@ -106,7 +106,7 @@ class SentenceView:
     doc: Doc
     offset: int  # character offset of the sentence in the document
     clauses: list[tuple[int, int]]  # char ranges in the document
-    end: int = 0  # offset + len(doc.text)
+    end: int  # offset + len(doc.text)
 
 
 def sentence_views(doc: Doc, vocab=None) -> list[SentenceView]:
