@@ -198,7 +198,7 @@ def _init_worker(options: dict) -> None:
     _OPTIONS.update(options)
     from .pipeline import build
 
-    build(options["mode"])  # load the pipeline once per worker
+    build(options["mode"])  # once per process (cached); forked workers inherit it
 
 
 def _init_pool_worker(options: dict) -> None:
@@ -432,7 +432,11 @@ def _inside(path: str, folder: Path) -> bool:
 def _run(jobs: list[Job], workers: int, options: dict) -> Iterator[Outcome]:
     if not jobs:
         return
-    if workers <= 1 or len(jobs) == 1:
+    single = workers <= 1 or len(jobs) == 1
+    fork = sys.platform.startswith("linux")
+    if single or fork:
+        # Forked workers inherit the pipeline loaded here (copy-on-write): one start-up,
+        # not one per worker.
         try:
             _init_worker(options)
         except Exception as exc:  # as in a pool: one error per file, the same records
@@ -440,9 +444,10 @@ def _run(jobs: list[Job], workers: int, options: dict) -> Iterator[Outcome]:
                 message = f"{job.path}: the pipeline failed to load: {type(exc).__name__}: {exc}"
                 yield Outcome(job, error_kind="internal", error=message)
             return
+    if single:
         for job in jobs:
             yield process(job, options)
         return
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    ctx = mp.get_context("fork" if fork else "spawn")
     with ctx.Pool(workers, initializer=_init_pool_worker, initargs=(options,)) as pool:
         yield from pool.imap(_worker, jobs, chunksize=1)
