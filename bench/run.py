@@ -8,11 +8,12 @@
    text gets its dates, day numbers and document numbers shifted by *k*, so no two files
    are byte-identical and the resumable skip never fires (``--force`` is passed anyway).
 2. Runs ``python -m extractor extract DIR -o OUT --workers W --force -q`` in a fresh
-   subprocess, ``--repeat`` times per W, and keeps the median wall time; a one-document run
-   measures the fixed start-up cost (imports, building the pipeline). Peak memory is the
-   largest sum of RSS over the process tree (the command and its workers), sampled from
-   /proc every 20 ms, with PSS (shared pages counted once) when /proc gives it; the
-   ``wait4`` rusage of the command gives the largest single process as a cross-check.
+   subprocess, ``--repeat`` rounds (each round every W, then step 3), and keeps the median
+   wall time; a one-document run measures the fixed start-up cost (imports, building the
+   pipeline). Peak memory is the largest sum of RSS over the process tree (the command and
+   its workers), sampled from /proc every 20 ms, with PSS (shared pages counted once) when
+   /proc gives it; the ``wait4`` rusage of the command gives the largest single process as
+   a cross-check.
 3. Times ``underthesea.word_tokenize`` over every non-empty line of the same texts, in this
    process, after a warm-up (``use_token_normalize=False``, as the pipeline's tokenizer
    calls it), and also over the distinct lines only (the pipeline's tokenizer caches lines).
@@ -296,7 +297,8 @@ def table(result: dict) -> str:
     )
     ratio = result["ratio"]
     return "\n".join(lines) + (
-        f"\n\nPipeline / segmentation (workers 1): {ratio['with_startup']:.2f}x with start-up, "
+        f"\n\nPipeline / segmentation (workers 1, median of the per-round ratios): "
+        f"{ratio['with_startup']:.2f}x with start-up, "
         f"{ratio['steady']:.2f}x after start-up (target: at most 1.5x); "
         f"{ratio['steady_vs_distinct']:.2f}x against the distinct lines only; "
         f"{once['steady_ratio']:.2f}x after start-up on the source texts once each "
@@ -332,26 +334,36 @@ def main(argv: list[str] | None = None) -> int:
             run_extract(one, tmp / "out-one", 1, args.mode)["seconds"] for _ in range(args.repeat)
         )
         print(f"start-up: {startup:.1f} s", file=sys.stderr)
-        pipeline = {}
-        for w in workers:
-            runs = []
-            for i in range(args.repeat):
-                runs.append(run_extract(src, tmp / f"out-{w}", w, args.mode))
-                last = runs[-1]
+        # Interleaved: each round runs every worker count, then segmentation alone, so a
+        # slow or fast spell of the machine falls on both sides of a ratio.
+        runs: dict[int, list[dict]] = {w: [] for w in workers}
+        seg_runs = []
+        for i in range(args.repeat):
+            for w in workers:
+                runs[w].append(run_extract(src, tmp / f"out-{w}", w, args.mode))
+                last = runs[w][-1]
                 print(f"workers {w}, run {i + 1}: {last['seconds']:.1f} s, "
                       f"tree RSS {last['peak_tree_rss_mb']:.0f} MB", file=sys.stderr)  # fmt: skip
-            pipeline[str(w)] = summarize(runs, args.docs, startup)
-        seg = time_segmentation(texts)
-        print(f"segmentation: {seg['seconds']:.1f} s", file=sys.stderr)
+            seg_runs.append(time_segmentation(texts))
+            print(f"segmentation, run {i + 1}: {seg_runs[-1]['seconds']:.1f} s", file=sys.stderr)
+        pipeline = {str(w): summarize(runs[w], args.docs, startup) for w in workers}
+        seg = dict(seg_runs[0], seconds=statistics.median(r["seconds"] for r in seg_runs),
+                   distinct_seconds=statistics.median(r["distinct_seconds"] for r in seg_runs))
+        pair_ratios = [(r["seconds"] / g["seconds"], (r["seconds"] - startup) / g["seconds"])
+                       for r, g in zip(runs[1], seg_runs)]  # fmt: skip
         # The source texts once each: no line repeats across documents, so no cache helps.
         once = tmp / "once"
         once.mkdir()
         for k, text in enumerate(sources):
             (once / f"{k:04d}.txt").write_text(text, encoding="utf-8")
-        once_runs = [run_extract(once, tmp / "out-once", 1, args.mode)
-                     for _ in range(args.repeat)]  # fmt: skip
+        once_runs, once_segs = [], []
+        for _ in range(args.repeat):
+            once_runs.append(run_extract(once, tmp / "out-once", 1, args.mode))
+            once_segs.append(time_segmentation(sources))
         once_summary = summarize(once_runs, len(sources), startup)
-        once_seg = time_segmentation(sources)
+        once_seg = dict(once_segs[0], seconds=statistics.median(r["seconds"] for r in once_segs))
+        once_ratio = statistics.median((r["seconds"] - startup) / g["seconds"]
+                                       for r, g in zip(once_runs, once_segs))  # fmt: skip
         print(f"source texts once: {once_summary['median_seconds']:.1f} s, "
               f"segmentation {once_seg['seconds']:.1f} s", file=sys.stderr)  # fmt: skip
         one_worker = pipeline["1"]
@@ -367,11 +379,12 @@ def main(argv: list[str] | None = None) -> int:
             "pipeline": pipeline,
             "segmentation": seg,
             "source_texts_once": {"pipeline": once_summary, "segmentation": once_seg,
-                                  "steady_ratio": once_summary["steady_seconds"]
-                                  / once_seg["seconds"]},  # fmt: skip
+                                  "steady_ratio": once_ratio},  # fmt: skip
             "ratio": {
-                "with_startup": one_worker["median_seconds"] / seg["seconds"],
-                "steady": one_worker["steady_seconds"] / seg["seconds"],
+                # median over rounds of (pipeline, workers 1) / (segmentation, same round)
+                "with_startup": statistics.median(r[0] for r in pair_ratios),
+                "steady": statistics.median(r[1] for r in pair_ratios),
+                "rounds": [{"with_startup": a, "steady": b} for a, b in pair_ratios],
                 "steady_vs_distinct": one_worker["steady_seconds"] / seg["distinct_seconds"],
             },
         }
