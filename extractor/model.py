@@ -385,8 +385,8 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
         # The tagger's span holds the rule's and more: "Các chủ cơ sở" + "kinh doanh",
         # "UBND các xã" + ", thị trấn" (also where the actor was handed down from an
         # earlier clause); but not a person's name after a title, which the actor leaves out.
-        near = _roles_in(sp, "ACTOR", start, rec.action.start) + list(tagged_actors)
-        for tagged in near:
+        # Tagged spans do not overlap, so at most one holds the rule's actor.
+        for tagged in tagged_actors or _roles_in(sp, "ACTOR", start, rec.action.start):
             extra = text[tagged.start : rec.actor.start] + text[rec.actor.end : tagged.end]
             if tagged.start <= rec.actor.start and rec.actor.end <= tagged.end \
                     and tagged.end <= rec.action.start \

@@ -219,14 +219,14 @@ class UndertheseaPOS:
         skipped = [(r.start, r.end) for r in (doc._.skipped or [])]
         tags = numpy.zeros((len(words), 2), dtype="uint64")
         line: list[int] = []
-        for i in [*range(len(words)), len(words)]:
-            if (i == len(words) or "\n" in words[i]) and line:
-                first, last = int(starts[line[0]]), int(starts[line[-1]]) + len(words[line[-1]])
-                if not _inside_one(first, last, skipped):
+        for i, word in enumerate([*words, "\n"]):  # a final line end closes the last line
+            if "\n" in word:
+                if line and not _inside_one(int(starts[line[0]]),
+                                            int(starts[line[-1]]) + len(words[line[-1]]), skipped):
                     for j, (tag, pos) in zip(line, self._tag_line(tuple(words[j] for j in line))):
                         tags[j] = (doc.vocab.strings.add(tag), pos)
                 line = []
-            elif i < len(words) and not words[i].isspace():
+            elif not word.isspace():
                 line.append(i)
         doc.from_array([TAG, POS], tags)
         return doc
