@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from typing import Optional, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from . import DEFAULT_MODE, MODES, __version__
 from .assemble import DirectiveRecord, Ref
+from .extensions import text_of
 from .metadata import Found, read_metadata
 from .normalize import normalize_text
 from .schema import (
@@ -129,16 +130,48 @@ def extract_text(
     with_text: bool = False,
 ) -> Document:
     """Extract the directives of one text (already decoded)."""
+    return next(extract_texts([(raw_text, source, tuple(warnings))], doc_date=doc_date,
+                              mode=mode, with_text=with_text))  # fmt: skip
+
+
+def extract_texts(
+    items: Iterable[tuple[str, Optional[Source], tuple[str, ...]]],
+    *,
+    doc_date: Optional[dt.date] = None,
+    mode: str = DEFAULT_MODE,
+    with_text: bool = False,
+    batch_size: int = 8,
+) -> Iterator[Document]:
+    """Extract the directives of many texts, each given as (text, source or None,
+    reader warnings); one Document per text, in order, each the same as
+    :func:`extract_text` gives. The pipeline reads them ``batch_size`` at a time, which
+    is faster; an exception stops the stream (retry one by one to find the culprit)."""
     from .pipeline import build
 
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
+    prepared = (_prepare(raw_text, source) + (tuple(warnings),)
+                for raw_text, source, warnings in items)  # fmt: skip
+    pairs = build(mode).pipe(((text, (source, warnings)) for text, source, warnings in prepared),
+                             as_tuples=True, batch_size=batch_size)  # fmt: skip
+    for doc, (source, warnings) in pairs:
+        yield _document(doc, source, warnings, doc_date=doc_date, mode=mode, with_text=with_text)
+
+
+def _prepare(raw_text: str, source: Optional[Source]) -> tuple[str, Source]:
+    """The normalized text (what every offset refers to) and its source record."""
     text = normalize_text(raw_text)
     if source is None:
         source = Source(sha256=_sha256(raw_text.encode("utf-8")), format="text", chars=len(text))
     else:
         source = source.model_copy(update={"chars": len(text)})
-    doc = build(mode)(text)
+    return text, source
+
+
+def _document(doc, source: Source, warnings: tuple[str, ...], *, doc_date: Optional[dt.date],
+              mode: str, with_text: bool) -> Document:  # fmt: skip
+    """The contract's Document for a processed Doc."""
+    text = text_of(doc)
     meta = read_metadata(doc, doc_date)
     builder = _Builder(text, meta.date)
     text_hash = _sha256(text.encode("utf-8"))
@@ -192,14 +225,21 @@ def extract_file(
     Raises :class:`extractor.readers.ReadError` with a one-line message naming
     the file when it cannot be read.
     """
+    text, source, warnings = read_file(path)
+    return extract_text(text, source=source, warnings=warnings, doc_date=doc_date, mode=mode,
+                        with_text=with_text)  # fmt: skip
+
+
+def read_file(path: Union[str, os.PathLike]) -> tuple[str, Source, tuple[str, ...]]:
+    """A file's text, its source record and the reader's warnings, as
+    :func:`extract_texts` takes them. Raises :class:`extractor.readers.ReadError`."""
     from .readers import read_document
 
     raw = read_document(path)
     source = Source(
         path=os.fspath(path), sha256=raw.sha256, format=raw.format, chars=0, encoding=raw.encoding
     )
-    return extract_text(raw.text, doc_date=doc_date, mode=mode, source=source,
-                        warnings=tuple(raw.warnings), with_text=with_text)  # fmt: skip
+    return raw.text, source, tuple(raw.warnings)
 
 
 def extract(
@@ -218,4 +258,4 @@ def extract(
     return extract_text(text, doc_date=doc_date, mode=mode, with_text=with_text)
 
 
-__all__ = ["extract", "extract_file", "extract_text", "EntityKind"]
+__all__ = ["extract", "extract_file", "extract_text", "extract_texts", "EntityKind"]

@@ -227,7 +227,9 @@ class DocIndex:
         return i
 
     def cue(self, i: int, functions) -> Optional[tuple[Cue, Span]]:
-        for cue, span in self.cues.get(i, []):
+        if i not in self.cues:  # most tokens start no cue
+            return None
+        for cue, span in self.cues[i]:
             if cue.function in functions:
                 return cue, span
         return None

@@ -244,21 +244,65 @@ def recorded_options(options: dict) -> dict:
 def _extract(job: Job, opts: dict, extract: Callable) -> Outcome:
     from .readers import ReadError
 
-    doc_date = dt.date.fromisoformat(opts["doc_date"]) if opts.get("doc_date") else None
     try:
-        doc = extract(doc_date=doc_date, mode=opts["mode"], with_text=opts.get("with_text", False))
+        doc = extract(**_extract_options(opts))
     except ReadError as exc:
         return Outcome(job, error_kind=exc.kind, error=str(exc))
     except Exception as exc:  # an extractor bug must not stop the batch
-        return Outcome(job, error_kind="internal", error=f"{job.path}: {type(exc).__name__}: {exc}")
+        return _internal(job, exc)
     return Outcome(job, document_json=doc.to_json(), directives=len(doc.directives))
 
 
-def _worker(job: Job) -> Outcome:
+def _extract_options(opts: dict) -> dict:
+    doc_date = dt.date.fromisoformat(opts["doc_date"]) if opts.get("doc_date") else None
+    return {"doc_date": doc_date, "mode": opts["mode"], "with_text": opts.get("with_text", False)}
+
+
+def _internal(job: Job, exc: Exception) -> Outcome:
+    return Outcome(job, error_kind="internal", error=f"{job.path}: {type(exc).__name__}: {exc}")
+
+
+CHUNK = 8  # files a worker runs through the pipeline together
+
+
+def process_chunk(jobs: list[Job], options: Optional[dict] = None) -> list[Outcome]:
+    """Extract several files in one pipeline stream: the same outcomes as :func:`process`
+    file by file, faster (the model reads the sentences of the chunk together)."""
+    from .api import extract_texts, read_file
+    from .readers import ReadError
+
+    opts = options if options is not None else _OPTIONS
+    outcomes: list[Optional[Outcome]] = [None] * len(jobs)
+    items, placed = [], []
+    for n, job in enumerate(jobs):
+        try:
+            items.append(read_file(job.path))
+            placed.append(n)
+        except ReadError as exc:
+            outcomes[n] = Outcome(job, error_kind=exc.kind, error=str(exc))
+        except Exception as exc:
+            outcomes[n] = _internal(job, exc)
+    try:
+        docs = list(extract_texts(items, batch_size=max(1, len(items)), **_extract_options(opts)))
+    except Exception:  # one document broke the stream: one by one, the others succeed
+        return [process(job, opts) for job in jobs]
+    for n, doc in zip(placed, docs):
+        outcomes[n] = Outcome(jobs[n], document_json=doc.to_json(), directives=len(doc.directives))
+    return outcomes
+
+
+def _chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
+    # Small enough that every worker gets several: the last chunk does not run alone.
+    size = max(1, min(CHUNK, len(jobs) // (4 * max(1, workers))))
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+def _worker(chunk: list[Job]) -> list[Outcome]:
     if _INIT_ERROR:
-        message = f"{job.path}: the pipeline failed to load: {_INIT_ERROR[0]}"
-        return Outcome(job, error_kind="internal", error=message)
-    return process(job)
+        return [Outcome(job, error_kind="internal",
+                        error=f"{job.path}: the pipeline failed to load: {_INIT_ERROR[0]}")
+                for job in chunk]  # fmt: skip
+    return process_chunk(chunk)
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -445,9 +489,10 @@ def _run(jobs: list[Job], workers: int, options: dict) -> Iterator[Outcome]:
                 yield Outcome(job, error_kind="internal", error=message)
             return
     if single:
-        for job in jobs:
-            yield process(job, options)
+        for chunk in _chunks(jobs, 1):
+            yield from process_chunk(chunk, options)
         return
     ctx = mp.get_context("fork" if fork else "spawn")
     with ctx.Pool(workers, initializer=_init_pool_worker, initargs=(options,)) as pool:
-        yield from pool.imap(_worker, jobs, chunksize=1)
+        for outcomes in pool.imap(_worker, _chunks(jobs, workers), chunksize=1):
+            yield from outcomes

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -310,6 +311,26 @@ class DocumentContext:
     working_group: Optional[_Entry] = None  # the PM's working group, if named in full
 
 
+def _era_bounds(entries: Iterable[_Entry]) -> list[int]:
+    """The days (ordinals) on which a date's resolution can change: a body begins, a
+    body has ended, or the nearer of two ended bodies changes (around their midpoint).
+    Two dates with no bound between them resolve every name alike."""
+    bounds, refs = set(), set()
+    for e in entries:
+        if e.valid_from is not None:
+            bounds.add(e.valid_from.toordinal())
+        if e.valid_to is not None:
+            bounds.add(e.valid_to.toordinal() + 1)
+        ref = e.valid_to or e.valid_from  # what _pick measures the distance to
+        if ref is not None:
+            refs.add(ref.toordinal())
+    for a in refs:
+        for b in refs:
+            if a < b:  # distances equal at (a + b) / 2; the nearer one changes after it
+                bounds |= {(a + b + 1) // 2, (a + b) // 2 + 1}
+    return sorted(bounds)
+
+
 def _prefix_of(text_key: str, prefixes: Iterable[str]) -> Optional[str]:
     """The longest prefix (a key) that ends on a word boundary of ``text_key``."""
     best = None
@@ -389,6 +410,7 @@ class Gazetteer:
         self._build_collectives()
         self._build_departments()
         self._province_scan = self._scan_regex()
+        self._era_bounds = _era_bounds(self.entries.values())
         wg = self.entries["wg:to_cong_tac_ttg"]
         self._working_group_keys = tuple(key(a) for a in (wg.name, *self._aliases_of(wg.id)))
 
@@ -535,7 +557,7 @@ class Gazetteer:
         forms = sorted({self._forms[k] for k, hits in self._index.items()
                         if any(h.entry.kind == EntityKind.province for h in hits)
                         and k in self._forms}, key=len, reverse=True)
-        from .nlp import phrase_regex  # a trie: a flat alternation of ~200 names is slow
+        from .trie import phrase_regex  # a flat alternation of ~200 names is slow
 
         return phrase_regex(forms)
 
@@ -650,13 +672,22 @@ class Gazetteer:
 
     def _remembered(self, step, *args) -> Optional[Resolution]:
         """``step(*args)``, computed once per arguments; a copy the caller may amend."""
-        memo_key = (step.__name__, *args)
+        memo_key = (step.__name__, *map(self._memo_part, args))
         if memo_key not in self._memo:
             if len(self._memo) > MEMO_SIZE:
                 self._memo.clear()
             self._memo[memo_key] = step(*args)
         res = self._memo[memo_key]
         return None if res is None else replace(res, members=list(res.members))
+
+    def _memo_part(self, arg):
+        # A date matters only by the era it falls in (see _era_bounds): documents of
+        # different days share their resolutions.
+        if isinstance(arg, dt.date):
+            return ("era", bisect_right(self._era_bounds, arg.toordinal()))
+        if isinstance(arg, DocumentContext):
+            return (self._memo_part(arg.on), arg.province, arg.working_group)
+        return arg
 
     def _resolve_uncached(self, text: str, on, ctx, allow_list: bool) -> Optional[Resolution]:
         k = key(text)

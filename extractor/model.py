@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -27,7 +28,8 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Example
-from spacy.util import registry
+from spacy.util import minibatch, registry
+from spacy.vocab import Vocab
 from thinc.api import Ragged, get_current_ops
 
 from .assemble import DirectiveRecord, Ref, doc_index
@@ -101,16 +103,37 @@ def copy_with_candidates(ref: Doc) -> Doc:
 
 @dataclass
 class SentenceView:
-    """One sentence of a processed document as a small Doc, with its clause candidates."""
+    """One sentence of a processed document: its words, clause candidates and offsets.
+    The small Doc the model reads is made only when asked for (most sentences are not
+    read, or were read before)."""
 
-    doc: Doc
+    words: tuple[str, ...]
+    spaces: tuple[bool, ...]
+    token_offsets: tuple[int, ...]  # character offset of each word in the document
+    candidates: tuple[tuple[int, int], ...]  # clause candidates, token ranges of the sentence
+    clauses: list[tuple[int, int]]  # the same clauses as char ranges in the document
     offset: int  # character offset of the sentence in the document
-    clauses: list[tuple[int, int]]  # char ranges in the document
-    end: int  # offset + len(doc.text)
+    end: int  # offset + the sentence's length
+    vocab: Vocab
+
+    @cached_property
+    def doc(self) -> Doc:
+        sent = Doc(self.vocab, words=list(self.words), spaces=list(self.spaces))
+        sent.spans[CANDIDATES_KEY] = [sent[k0:k1] for k0, k1 in self.candidates]
+        sent.user_data["token_offsets"] = list(self.token_offsets)
+        return sent
+
+    @property
+    def key(self) -> tuple:
+        """What the model's reading depends on: the words with their spaces, the candidates."""
+        return (tuple(w + " " if sp else w for w, sp in zip(self.words, self.spaces)),
+                self.candidates)  # fmt: skip
 
 
-def sentence_views(doc: Doc, vocab=None) -> list[SentenceView]:
-    """Every non-skipped sentence of a rule-processed Doc (as Docs of ``vocab``)."""
+def sentence_views(doc: Doc, vocab=None,
+                   wanted: Optional[Callable[[SentenceView], bool]] = None) -> list[SentenceView]:
+    """Every non-skipped sentence of a rule-processed Doc (Docs made with ``vocab``),
+    or those ``wanted`` says."""
     vocab = doc.vocab if vocab is None else vocab
     ix = doc_index(doc)
     views = []
@@ -119,19 +142,16 @@ def sentence_views(doc: Doc, vocab=None) -> list[SentenceView]:
             tokens, clauses = ix.sentence(s_start, s_end)
             if not tokens:
                 continue
-            words = [t.text for t in tokens]
-            spaces = [bool(t.whitespace_) for t in tokens]
-            sent = Doc(vocab, words=words, spaces=spaces)
+            words = tuple(t.text for t in tokens)
+            spaces = tuple(bool(t.whitespace_) for t in tokens)
             index = {t.i: k for k, t in enumerate(tokens)}
-            cands, ranges = [], []
-            for clause in clauses:
-                k0, k1 = index[clause[0].i], index[clause[-1].i] + 1
-                cands.append(sent[k0:k1])
-                ranges.append((clause[0].idx, clause[-1].idx + len(clause[-1].text)))
-            sent.spans[CANDIDATES_KEY] = cands
-            sent.user_data["token_offsets"] = [t.idx for t in tokens]
-            length = sum(len(w) for w in words) + sum(spaces)
-            views.append(SentenceView(sent, tokens[0].idx, ranges, tokens[0].idx + length))
+            candidates = tuple((index[c[0].i], index[c[-1].i] + 1) for c in clauses)
+            ranges = [(c[0].idx, c[-1].idx + len(c[-1].text)) for c in clauses]
+            offset = tokens[0].idx
+            view = SentenceView(words, spaces, tuple(t.idx for t in tokens), candidates, ranges,
+                                offset, offset + sum(map(len, words)) + sum(spaces), vocab)
+            if wanted is None or wanted(view):
+                views.append(view)
     return views
 
 
@@ -269,38 +289,42 @@ def predict(model: Language, doc: Doc,
     A sentence's reading does not depend on the others in its batch (checked bit for
     bit over the corpus), so cached and fresh readings are the same.
     """
-    views = [v for v in sentence_views(doc, model.vocab) if wanted is None or wanted(v)]
-    text = doc_index(doc).text
+    views = sentence_views(doc, model.vocab, wanted)
     cache = {} if cache is None else cache
-    keys = [_view_key(v) for v in views]
-    todo = [k for k in dict.fromkeys(keys) if k not in cache]
+    read_sentences(model, views, cache)
+    return predictions(doc, views, cache)
+
+
+def read_sentences(model: Language, views: list[SentenceView], cache: dict) -> None:
+    """Run the model once over the sentences ``cache`` does not hold yet, in one stream
+    (the views of several documents may come together: the parser's batches fill)."""
+    by_key = {v.key: v for v in views}
+    todo = [k for k in by_key if k not in cache]
     if len(cache) + len(todo) > PREDICTION_CACHE_SIZE:
         cache.clear()
-        todo = list(dict.fromkeys(keys))
-    by_key = {k: v for k, v in zip(keys, views)}
+        todo = list(by_key)
     for k, sent in zip(todo, model.pipe(by_key[k].doc for k in todo)):
         cache[k] = _reading(sent)
+
+
+def predictions(doc: Doc, views: list[SentenceView], cache: dict) -> list[SentencePrediction]:
+    """The readings ``cache`` holds for a document's views, in document offsets."""
+    text = doc_index(doc).text
     preds = []
-    for view, k in zip(views, keys):
-        scores, ents = cache[k]
-        offsets = view.doc.user_data["token_offsets"]
+    for view in views:
+        scores, ents = cache[view.key]
+        offsets = view.token_offsets
         clause_scores = [ClauseScore(c0, c1, score, MODALITY_LABELS.get(label, "obligation"))
                          for (c0, c1), (score, label) in zip(view.clauses, scores)]  # fmt: skip
         roles = []
         for label, first, last in ents:
-            start, end = offsets[first], offsets[last - 1] + len(view.doc[last - 1].text)
+            start, end = offsets[first], offsets[last - 1] + len(view.words[last - 1])
             roles.append((label, *_trim_cue(label, start, end, text)))
         preds.append(SentencePrediction(view.offset, view.end, clause_scores, roles))
     return preds
 
 
 PREDICTION_CACHE_SIZE = 20_000  # sentences (a few MB)
-
-
-def _view_key(view: SentenceView) -> tuple:
-    sent = view.doc
-    return (tuple(t.text_with_ws for t in sent),
-            tuple((s.start, s.end) for s in sent.spans[CANDIDATES_KEY]))  # fmt: skip
 
 
 def _reading(sent: Doc) -> tuple[tuple[tuple[float, str], ...], tuple[tuple[str, int, int], ...]]:
@@ -473,9 +497,23 @@ class DirectiveModel:
         self._cache: dict = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        records = list(doc._.directives or [])
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        """The documents of a batch are read together: one model run for all their
+        sentences (the per-run cost of the parser is paid once per batch)."""
+        for batch in minibatch(docs, size=batch_size):
+            views = [self._views(doc) for doc in batch]
+            read_sentences(self.model, [v for vs in views for v in vs], self._cache)
+            for doc, doc_views in zip(batch, views):
+                self._vote(doc, predictions(doc, doc_views, self._cache))
+                yield doc
+
+    def _views(self, doc: Doc) -> list[SentenceView]:
+        if self.mode != "hybrid":
+            return sentence_views(doc, self.model.vocab)
+        starts = [r.action.start for r in doc._.directives or []]
         context = doc._.clause_context or {}
-        starts = [r.action.start for r in records]
 
         def wanted(view: SentenceView) -> bool:
             # Only where the vote can change something: a rule directive to score, or a
@@ -484,13 +522,13 @@ class DirectiveModel:
                 (ctx := context.get(c0)) is not None and ctx[2] for c0, _ in view.clauses
             )
 
-        preds = predict(self.model, doc, wanted if self.mode == "hybrid" else None,
-                        self._cache)  # fmt: skip
+        return sentence_views(doc, self.model.vocab, wanted)
+
+    def _vote(self, doc: Doc, preds: list[SentencePrediction]) -> None:
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
                           for s in doc.spans.get("deadlines", []))  # fmt: skip
-        doc._.directives = combine(records, preds, text_of(doc), self.mode, context,
-                                   deadlines)  # fmt: skip
-        return doc
+        doc._.directives = combine(list(doc._.directives or []), preds, text_of(doc),
+                                   self.mode, doc._.clause_context or {}, deadlines)  # fmt: skip
 
 
 @Language.factory("directive_model", default_config={"mode": "hybrid", "path": ""},

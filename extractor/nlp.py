@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from os.path import dirname, join
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable
 
 import numpy
 import spacy
-from spacy.attrs import IDX, POS, TAG
+from spacy.attrs import IDX, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 from underthesea import word_tokenize
 
 from . import extensions  # noqa: F401  (registers doc._.text)
+from .trie import phrase_regex
 
 # underthesea's VLSP-2013 tags mapped to Universal POS.
 UPOS = {
@@ -36,33 +37,6 @@ UPOS = {
     "I": "INTJ", "T": "PART", "B": "X", "Y": "X", "S": "SYM", "X": "X", "Z": "X",
     "CH": "PUNCT",
 }  # fmt: skip
-
-
-def phrase_regex(phrases: Iterable[str]) -> Optional[re.Pattern]:
-    """One case-insensitive regex matching any phrase whole, longest first.
-
-    Built as a character trie so its cost does not grow with the number of
-    phrases (a flat alternation of a thousand names would be tried one by one).
-    """
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for ch in phrase.lower():
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    if not trie:
-        return None
-
-    def build(node: dict) -> str:
-        alts, optional = [], "" in node
-        for ch in sorted(k for k in node if k):
-            alts.append(re.escape(ch) + build(node[ch]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if optional else body
-
-    return re.compile(r"(?<!\w)" + build(trie) + r"(?!\w)", re.IGNORECASE)
 
 
 class UndertheseaTokenizer:
@@ -214,21 +188,23 @@ class UndertheseaPOS:
         self._tag_line = lru_cache(maxsize=50_000)(_tag_line)
 
     def __call__(self, doc: Doc) -> Doc:
-        words = [t.text for t in doc]
-        starts = doc.to_array(IDX)
+        strings = doc.vocab.strings
+        # Words from the ORTH column: making a Token per word costs more than the lookup.
+        words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
+        starts = doc.to_array(IDX).tolist()
         skipped = [(r.start, r.end) for r in (doc._.skipped or [])]
-        tags = numpy.zeros((len(words), 2), dtype="uint64")
+        tags = [(0, 0)] * len(words)  # no tag, no POS
         line: list[int] = []
         for i, word in enumerate([*words, "\n"]):  # a final line end closes the last line
             if "\n" in word:
-                if line and not _inside_one(int(starts[line[0]]),
-                                            int(starts[line[-1]]) + len(words[line[-1]]), skipped):
+                if line and not _inside_one(starts[line[0]],
+                                            starts[line[-1]] + len(words[line[-1]]), skipped):
                     for j, (tag, pos) in zip(line, self._tag_line(tuple(words[j] for j in line))):
-                        tags[j] = (doc.vocab.strings.add(tag), pos)
+                        tags[j] = (strings.add(tag), pos)
                 line = []
             elif not word.isspace():
                 line.append(i)
-        doc.from_array([TAG, POS], tags)
+        doc.from_array([TAG, POS], numpy.array(tags, dtype="uint64").reshape(-1, 2))
         return doc
 
 

@@ -13,9 +13,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from underthesea.pipeline.text_normalize.text_normalizer import character_map, token_map
 from underthesea.pipeline.text_normalize.token_normalize import token_normalize
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+from .trie import LETTER, phrase_regex
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _SPACE_RUN = re.compile(r" {2,}")
@@ -30,16 +33,29 @@ def _word(word: str) -> str:
     return token_normalize(word)
 
 
+# token_normalize changes a word (a run of letters) only when its table has it or the word
+# holds a character of its character table: only those words are looked at.
+_TABLE_WORDS = phrase_regex((w for w, n in token_map.items() if n != w), ignore_case=False,
+                            boundary=LETTER)  # fmt: skip
+_ODD_CHARACTERS = tuple(character_map)
+
+
+def _normalize_words(text: str) -> str:
+    if any(c in text for c in _ODD_CHARACTERS):
+        return _WORD.sub(lambda m: _word(m.group(0)), text)
+    return _TABLE_WORDS.sub(lambda m: token_map[m.group(0)], text)
+
+
 def normalize_text(raw: str) -> str:
     """Return the normalized form of ``raw`` (see module docstring)."""
-    text = unicodedata.normalize("NFC", raw).translate(_ZERO_WIDTH)
+    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", raw))
     text = _LINE_ENDS.sub("\n", text)
     text = _ODD_SPACES.sub(" ", text)
     text = _SPACE_RUN.sub(" ", text)
     text = _TRAILING.sub("\n", text)
     text = _LEADING.sub("\n", text)
     text = _BLANKS.sub("\n\n", text)
-    text = _WORD.sub(lambda m: _word(m.group(0)), text)
+    text = _normalize_words(text)
     return text.strip(" \n")
 
 

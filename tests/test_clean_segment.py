@@ -48,3 +48,23 @@ def test_normalization_tone_marks_and_spaces():
     )
     decomposed = "ke\u0302\u0301t lua\u0323\u0302n"  # "kết luận" written with combining marks
     assert normalize_text(decomposed) == "kết luận"
+
+
+@pytest.mark.parametrize("separator", [" ", ", ", "1", "_", "x", "\n", "-", "\u0301"])
+def test_normalization_agrees_with_underthesea_word_by_word(separator):
+    """Only the words underthesea's tables change are looked at: the result must be what
+    token_normalize gives every run of letters, whatever surrounds the words."""
+    import re
+    import unicodedata
+
+    from underthesea.pipeline.text_normalize.text_normalizer import token_map
+    from underthesea.pipeline.text_normalize.token_normalize import token_normalize
+
+    words = sorted(token_map)
+    words += ["Hoà", "hoàng", "Ðà", "ðồng", "Thuỷ", "Thuỷlợi", "toả2"]  # odd characters, glued
+    text = separator.join(words)
+    composed = unicodedata.normalize("NFC", text)  # a combining separator joins its letter
+    expected = re.sub(r"[^\W\d_]+", lambda m: token_normalize(m.group(0)), composed)
+    assert normalize_text(text) == expected.strip(" \n")
+    if not separator.isalpha():  # else the words run together, too long for the table
+        assert normalize_text(text) != composed

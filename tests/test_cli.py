@@ -396,16 +396,17 @@ def test_crash_mid_run_leaves_finished_files_and_no_partial_file(tree, tmp_path,
     assert run("extract", tree, "-o", reference, "--workers", "1").exit_code == 0
     expected = files_under(reference)
     out = tmp_path / "OUT"
-    real_process = batch_module.process
+    real_process = batch_module.process_chunk
     calls = []
 
-    def crashing(job, options=None):
-        calls.append(job.path)
+    def crashing(jobs, options=None):
+        assert len(jobs) == 1  # a handful of files: one per chunk, so a crash loses one
+        calls.append(jobs[0].path)
         if len(calls) == 3:
             raise RuntimeError("simulated crash in the worker")
-        return real_process(job, options)
+        return real_process(jobs, options)
 
-    monkeypatch.setattr(batch_module, "process", crashing)
+    monkeypatch.setattr(batch_module, "process_chunk", crashing)
     result = run("extract", tree, "-o", out, "--workers", "1")
     assert isinstance(result.exception, RuntimeError)
     done = files_under(out)
@@ -414,7 +415,7 @@ def test_crash_mid_run_leaves_finished_files_and_no_partial_file(tree, tmp_path,
     _no_temporary_files(out)
 
     # A crash while a file is being written: the target is not created, no temporary is left.
-    monkeypatch.setattr(batch_module, "process", real_process)
+    monkeypatch.setattr(batch_module, "process_chunk", real_process)
     real_fsync, writes = os.fsync, []
 
     def failing_fsync(fd):
@@ -533,6 +534,40 @@ def test_bad_inputs_in_one_batch(bad_batch, tmp_path):
     assert json.loads(outputs["good1.json"])["directives"]
     summary = result.stderr.strip().splitlines()[-1]
     assert f"{len(expected)} failed" in summary and "errors.jsonl" in summary
+
+
+def test_a_chunk_gives_each_file_the_outcome_it_gets_alone(bad_batch, monkeypatch):
+    """Workers run a few files through the pipeline together: every outcome (document,
+    read error) is the one the file gets alone, and a document that breaks the stream
+    fails alone while the others of its chunk succeed."""
+    from extractor import api
+
+    root, expected = bad_batch
+    for i in range(3, 9):
+        write(root / "more" / f"n{i}.txt", notice(i) if i % 2 else provincial(i))
+    jobs, _ = batch_module.collect_jobs([str(root)])
+    jobs = [job for job in jobs if not job.relative.startswith("huge")]  # keep the test quick
+    options = {"mode": "hybrid", "doc_date": None, "with_text": False}
+
+    def outcomes(found):
+        return [(o.job, o.document_json, o.directives, o.error_kind, o.error) for o in found]
+
+    alone = outcomes(batch_module.process(job, options) for job in jobs)
+    assert outcomes(batch_module.process_chunk(jobs, options)) == alone
+    assert sum(o[1] is not None for o in alone) >= 8 and sum(o[3] is not None for o in alone) >= 5
+
+    real_document = api._document
+
+    def breaking(doc, *args, **kwargs):
+        if "Số: 105/TB-VPCP" in doc.text:  # notice(5)
+            raise RuntimeError("simulated extractor bug")
+        return real_document(doc, *args, **kwargs)
+
+    monkeypatch.setattr(api, "_document", breaking)
+    broken = outcomes(batch_module.process_chunk(jobs, options))
+    [k] = [k for k, job in enumerate(jobs) if job.path.endswith("n5.txt")]
+    assert broken[k][3] == "internal" and "simulated extractor bug" in broken[k][4]
+    assert broken[:k] + broken[k + 1 :] == alone[:k] + alone[k + 1 :]
 
 
 def test_bad_inputs_subprocess_two_workers(bad_batch, tmp_path):

@@ -217,3 +217,31 @@ def test_span_patterns_match_with_the_project_tokenizer(gaz):
         span = next(s for s in spans if s.text == expected)
         assert gaz.resolve(span.text, dt.date(2025, 11, 1)).kind != EntityKind.other or (
             span.id_ == "gazetteer")
+
+
+def test_resolutions_remembered_across_dates_are_those_computed_afresh(gaz):
+    """Resolutions are remembered by the era of the date (between two days where a body
+    begins or ends, or the nearer of two ended bodies changes): a name read for one day must
+    resolve as it does for another day of the same era, and differ only across eras."""
+    bounds = [dt.date.fromordinal(b) for b in gaz._era_bounds]
+    assert dt.date(2025, 3, 1) in bounds and dt.date(2025, 7, 1) in bounds
+    days = sorted({b + dt.timedelta(days=d) for b in bounds for d in (-2, -1, 0, 1)}
+                  | {dt.date(y, m, 15) for y in range(2016, 2029, 3) for m in (1, 7)})
+    surfaces = sorted({row.values[0] for row in ROWS}) + [
+        "các Bộ: Tài chính, Xây dựng, Công Thương",
+        "Ủy ban nhân dân các tỉnh Hà Giang, Tuyên Quang",
+        "Sở Y tế", "Tỉnh",
+    ]  # fmt: skip
+    context = "Ủy ban nhân dân tỉnh Hà Giang giao Sở Y tế. Tỉnh báo cáo."
+    fresh = {}
+    for day in days:
+        ctx = gaz.document_context(context, day)
+        for surface in surfaces:
+            gaz._memo.clear()
+            fresh[day, surface] = gaz.resolve(surface, day, context=ctx)
+    gaz._memo.clear()
+    for surface in surfaces:  # each name through every day: later days reuse earlier ones
+        for day in days:
+            remembered = gaz.resolve(surface, day, context=gaz.document_context(context, day))
+            assert remembered == fresh[day, surface], (surface, day)
+    assert len({repr(fresh[day, "Bộ Kế hoạch và Đầu tư"]) for day in days}) > 1
