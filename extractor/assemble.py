@@ -273,6 +273,8 @@ def _sentence_tokens(doc: Doc, start: int, end: int, skipped) -> list[Token]:
     if span is None:
         return []
     near = [r for r in skipped if r.start < span.end_char and start < r.end]
+    if not near:  # the common case: no skipped region inside the sentence
+        return [t for t in span if not t.is_space]
     return [
         t for t in span if not t.is_space and not any(r.start <= t.idx < r.end for r in near)
     ]
@@ -285,28 +287,33 @@ def split_clauses(tokens: list[Token], ix: DocIndex) -> list[list[Token]]:
     in_purpose = False
     skip_until = -1
     for k, tok in enumerate(tokens):
-        if tok.i < skip_until:
+        i = tok.i
+        if i < skip_until:
             clauses[-1].append(tok)
             continue
-        actor = ix.actors.get(tok.i)
+        actor = ix.actors.get(i)
         if actor is not None:  # never cut inside an actor ("các bộ, ngành, địa phương")
             skip_until = actor.end
-        if tok.text == "(":
+        text = tok.text
+        if text == "(":
             depth += 1
-        elif tok.text == ")":
+        elif text == ")":
             depth = max(0, depth - 1)
-        if tok.text == ";" and depth == 0:
+        if text == ";" and depth == 0:
             clauses.append([])
             in_purpose = False
             continue
-        if tok.text == "," and depth == 0 and not in_purpose and k + 1 < len(tokens):
+        if text == "," and depth == 0 and not in_purpose and k + 1 < len(tokens):
             if _starts_new_action(tokens, k + 1, clauses[-1], ix):
                 clauses.append([])
                 continue
-        if ix.cue(tok.i, {"purpose"}) and clauses[-1] and _has_verb(clauses[-1]):
+        if ix.cue(i, _PURPOSE) and clauses[-1] and _has_verb(clauses[-1]):
             in_purpose = True
         clauses[-1].append(tok)
     return [c for c in clauses if any(t.text not in PUNCT for t in c)]
+
+
+_PURPOSE = frozenset({"purpose"})
 
 
 def _has_verb(tokens: list[Token]) -> bool:
