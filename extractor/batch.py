@@ -1,9 +1,10 @@
 """Batch runs over files and folders: parallel, resumable, atomic, never stopped by one bad file.
 
-Output does not depend on the number of workers: each document is processed on
-its own, results are written in input order, and the JSON of a document is a
-pure function of its bytes and the options (recorded in it: ``--mode``, ``--doc-date``,
-``--with-text``).
+Output does not depend on the number of workers: a worker takes a chunk of files and
+runs them through the pipeline together (the model reads their sentences in one batch,
+and a sentence reads the same in any batch), results are written in input order, and the
+JSON of a document is a pure function of its bytes and the options (recorded in it:
+``--mode``, ``--doc-date``, ``--with-text``).
 """
 
 from __future__ import annotations
