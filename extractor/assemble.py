@@ -16,7 +16,6 @@ or the heading / lead-in that governs its list item.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
 from spacy.language import Language
@@ -157,8 +156,8 @@ class DocIndex:
         """
         from .gazetteer import get_gazetteer
 
-        gaz, doc = get_gazetteer(), self.doc
-        members_of = lru_cache(maxsize=None)(lambda text: len(gaz.resolve(text).members))
+        doc = self.doc
+        members_of = get_gazetteer().member_count
         for start, actor in list(self.actors.items()):
             if "các" not in actor.text.lower().split()[:3] and ":" not in actor.text:
                 continue

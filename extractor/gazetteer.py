@@ -663,6 +663,16 @@ class Gazetteer:
         res = self._resolve(text, on, context, allow_list=True)
         return res if res is not None else self._guess(text)
 
+    def member_count(self, surface: str) -> int:
+        """How many bodies a list mention names, read as of today without a document
+        (what growing a list over its items asks, again and again)."""
+        memo_key = ("member_count", surface, self._memo_part(dt.date.today()))
+        if memo_key not in self._memo:
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = len(self.resolve(surface).members)
+        return self._memo[memo_key]
+
     # -- resolution steps ----------------------------------------------------
 
     def _resolve(self, text: str, on, ctx, allow_list: bool) -> Optional[Resolution]:

@@ -59,6 +59,7 @@ def normalize_text(raw: str) -> str:
     return text.strip(" \n")
 
 
+@lru_cache(maxsize=65536)  # pure; dedup and scoring compare the same pieces many times
 def fold(text: str) -> str:
     """Case- and punctuation-insensitive key, for comparing two pieces of text."""
     return " ".join(re.findall(r"\w+", normalize_text(text).lower()))
