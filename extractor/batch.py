@@ -264,6 +264,7 @@ def _internal(job: Job, exc: Exception) -> Outcome:
 
 
 CHUNK = 8  # files a worker runs through the pipeline together
+CHUNK_BYTES = 1_000_000  # ... unless they are large: a chunk's Docs are in memory together
 
 
 def process_chunk(jobs: list[Job], options: Optional[dict] = None) -> list[Outcome]:
@@ -293,9 +294,26 @@ def process_chunk(jobs: list[Job], options: Optional[dict] = None) -> list[Outco
 
 
 def _chunks(jobs: list[Job], workers: int) -> list[list[Job]]:
-    # Small enough that every worker gets several: the last chunk does not run alone.
+    # Small enough that every worker gets several (the last chunk does not run alone), and
+    # a few large files are not held in memory together.
     size = max(1, min(CHUNK, len(jobs) // (4 * max(1, workers))))
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    chunks: list[list[Job]] = []
+    held = 0
+    for job in jobs:
+        nbytes = _size(job.path)
+        if not chunks or len(chunks[-1]) >= size or held + nbytes > CHUNK_BYTES:
+            chunks.append([])
+            held = 0
+        chunks[-1].append(job)
+        held += nbytes
+    return chunks
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # the reader reports it, with the file's name
+        return 0
 
 
 def _worker(chunk: list[Job]) -> list[Outcome]:

@@ -740,3 +740,20 @@ def test_walk_skips_lock_files_dotfiles_and_os_clutter(tree, tmp_path, name, dat
     named = run("extract", clutter, "-o", tmp_path / "NAMED", "--workers", "1", "--mode", "rules")
     assert named.exit_code == (0 if named_ok else 1), named.stderr  # named: still read
     assert "1 files: " in named.stderr
+
+
+def test_chunks_keep_order_and_hold_few_large_files(tmp_path, monkeypatch):
+    small = [write(tmp_path / f"s{i:02d}.txt", notice(i)) for i in range(40)]
+    big = [write(tmp_path / f"b{i}.txt", "x" * 600_000) for i in range(3)]
+    jobs = [batch_module.Job(str(p), p.stem) for p in [*small[:20], *big, *small[20:]]]
+    jobs.append(batch_module.Job(str(tmp_path / "missing.txt"), "missing"))
+    for workers in (1, 2):
+        chunks = batch_module._chunks(jobs, workers)
+        assert [job for chunk in chunks for job in chunk] == jobs  # input order, each once
+        assert all(1 <= len(chunk) <= batch_module.CHUNK for chunk in chunks)
+        assert len(chunks) >= 4 * workers  # every worker gets several
+        for chunk in chunks:
+            held = sum(os.path.getsize(j.path) for j in chunk if os.path.exists(j.path))
+            assert len(chunk) == 1 or held <= batch_module.CHUNK_BYTES
+    monkeypatch.setattr(batch_module, "CHUNK_BYTES", 10**9)
+    assert max(map(len, batch_module._chunks(jobs, 1))) == batch_module.CHUNK
