@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Literal, Optional, Union
+from typing import Callable, Iterable, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -666,12 +666,8 @@ class Gazetteer:
     def member_count(self, surface: str) -> int:
         """How many bodies a list mention names, read as of today without a document
         (what growing a list over its items asks, again and again)."""
-        memo_key = ("member_count", surface, self._memo_part(dt.date.today()))
-        if memo_key not in self._memo:
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.clear()
-            self._memo[memo_key] = len(self.resolve(surface).members)
-        return self._memo[memo_key]
+        return self._memoized(("member_count", surface, self._memo_part(dt.date.today())),
+                              lambda: len(self.resolve(surface).members))  # fmt: skip
 
     # -- resolution steps ----------------------------------------------------
 
@@ -682,13 +678,15 @@ class Gazetteer:
 
     def _remembered(self, step, *args) -> Optional[Resolution]:
         """``step(*args)``, computed once per arguments; a copy the caller may amend."""
-        memo_key = (step.__name__, *map(self._memo_part, args))
+        res = self._memoized((step.__name__, *map(self._memo_part, args)), lambda: step(*args))
+        return None if res is None else replace(res, members=list(res.members))
+
+    def _memoized(self, memo_key: tuple, compute: Callable):
         if memo_key not in self._memo:
             if len(self._memo) > MEMO_SIZE:
                 self._memo.clear()
-            self._memo[memo_key] = step(*args)
-        res = self._memo[memo_key]
-        return None if res is None else replace(res, members=list(res.members))
+            self._memo[memo_key] = compute()
+        return self._memo[memo_key]
 
     def _memo_part(self, arg):
         # A date matters only by the era it falls in (see _era_bounds): documents of

@@ -123,7 +123,7 @@ class SentenceView:
         sent.user_data["token_offsets"] = list(self.token_offsets)
         return sent
 
-    @property
+    @cached_property
     def key(self) -> tuple:
         """What the model's reading depends on: the words with their spaces, the candidates."""
         return (tuple(w + " " if sp else w for w, sp in zip(self.words, self.spaces)),

@@ -237,10 +237,11 @@ class WindowedSpanRuler(SpanRuler):
             return list(self.matcher(doc))
         if not len(self._starts):
             return []
+        orths = doc.to_array(ORTH).tolist()
         known = self._word_kinds.get
-        kinds = [known(orth) for orth in doc.to_array(ORTH).tolist()]
+        kinds = [known(orth) for orth in orths]
         if None in kinds:  # words met for the first time
-            kinds = [self._kind(orth) for orth in doc.to_array(ORTH).tolist()]
+            kinds = [self._kind(orth) for orth in orths]
         matches, i, n = [], 0, len(kinds)
         while i < n:
             if kinds[i] & self.START:
