@@ -278,26 +278,15 @@ def _trim_cue(label: str, start: int, end: int, text: str) -> tuple[int, int]:
     return start, end
 
 
-def predict(model: Language, doc: Doc,
-            wanted: Optional[Callable[[SentenceView], bool]] = None,
-            cache: Optional[dict] = None) -> list[SentencePrediction]:  # fmt: skip
-    """Clause scores and role spans for the sentences of a rule-processed doc
-    (those ``wanted`` says, or all).
-
-    ``cache`` keeps the model's reading of a sentence by its tokens and candidate
-    clauses: a sentence met again (a formula every notice repeats) is not run twice.
-    A sentence's reading does not depend on the others in its batch (checked bit for
-    bit over the corpus), so cached and fresh readings are the same.
-    """
-    views = sentence_views(doc, model.vocab, wanted)
-    cache = {} if cache is None else cache
-    read_sentences(model, views, cache)
-    return predictions(doc, views, cache)
-
-
 def read_sentences(model: Language, views: list[SentenceView], cache: dict) -> None:
     """Run the model once over the sentences ``cache`` does not hold yet, in one stream
-    (the views of several documents may come together: the parser's batches fill)."""
+    (the views of several documents may come together: the parser's batches fill).
+
+    ``cache`` keeps the model's reading of a sentence by its words and candidate clauses:
+    a sentence met again (a formula every notice repeats) is not run twice. A sentence's
+    reading does not depend on the others in its batch (checked bit for bit over the
+    corpus), so cached and fresh readings are the same.
+    """
     by_key = {v.key: v for v in views}
     todo = [k for k in by_key if k not in cache]
     if len(cache) + len(todo) > PREDICTION_CACHE_SIZE:
