@@ -4,7 +4,11 @@ Layout (see ``corpus/GUIDELINE.md``)::
 
     corpus/docs/<id>.txt     the text, UTF-8, as written
     corpus/gold/<id>.json    the gold directives, offsets into the normalized text
-    corpus/splits.json       {"train": [...], "dev": [...], "test": [...]}
+    corpus/splits.json       {"train": [...], "dev": [...], "test": [...], "field-test": [...]}
+
+Part F (field texts, ids ``f_*`` and ``ft_*``) joins train and dev, except its own
+test split ``field-test``; ``field-train`` and ``field-dev`` name the part-F documents
+of train and dev.
 
 Annotators write span texts only; ``anchor`` fills ``start``/``end`` by finding
 each text (the evidence in document order, the other fields inside their
@@ -18,6 +22,7 @@ import hashlib
 import json
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -27,7 +32,9 @@ from .normalize import normalize_text
 from .schema import DeadlineKind, Granularity, Modality
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "field-test")
+FIELD_PREFIXES = ("f_", "ft_")  # part F: texts modelled on studied real passages
+VIEWS = {"field-train": "train", "field-dev": "dev"}  # part F within a split
 GENRES = ("vpcp_notice", "provincial", "press", "transcript", "other")
 ENTITY_FIELDS = ("issuer", "actor", "report_to")
 SPAN_FIELDS = ("action", "topic", "purpose")
@@ -60,6 +67,8 @@ class GoldDirective(_Gold):
     report_to: Optional[GoldSpan] = None
     deadline: Optional[GoldDeadline] = None
     modality: Modality
+    sector: Optional[str] = None
+    restatements: list[GoldSpan] = Field(default_factory=list)
     note: Optional[str] = None
 
 
@@ -67,6 +76,7 @@ class GoldDocument(_Gold):
     id: str
     genre: str
     doc_date: Optional[str] = None
+    modelled_on: Optional[str] = None
     directives: list[GoldDirective] = Field(default_factory=list)
     note: Optional[str] = None
 
@@ -119,7 +129,27 @@ def anchor(gold: GoldDocument, text: str) -> list[str]:
                 problems.append(f"directive {i}: {name} not found: {span.text[:60]!r}")
                 continue
             span.start, span.end = pos, pos + len(span.text)
+        for span in d.restatements:
+            if span.start is None:
+                pos = text.find(span.text)
+                if pos < 0:
+                    problems.append(f"directive {i}: restatement not found: {span.text[:60]!r}")
+                    continue
+                span.start, span.end = pos, pos + len(span.text)
     return problems
+
+
+def is_field(doc_id: str) -> bool:
+    """Whether a document belongs to part F (field texts)."""
+    return doc_id.startswith(FIELD_PREFIXES)
+
+
+@cache
+def sector_ids() -> frozenset[str]:
+    """The ids of ``extractor/data/sectors.json``."""
+    from .resources import read_json
+
+    return frozenset(s["id"] for s in read_json("sectors.json")["sectors"])
 
 
 def validate(gold: GoldDocument, text: str) -> list[str]:
@@ -128,7 +158,12 @@ def validate(gold: GoldDocument, text: str) -> list[str]:
     if gold.genre not in GENRES:
         problems.append(f"unknown genre {gold.genre!r}")
     for i, d in enumerate(gold.directives):
-        for name, span in [("evidence", d.evidence), *_fields(d)]:
+        if d.sector is not None and d.sector not in sector_ids():
+            problems.append(f"directive {i}: unknown sector {d.sector!r}")
+        if is_field(gold.id) and d.sector is None:
+            problems.append(f"directive {i}: part F needs a sector")
+        restated = [("restatement", r) for r in d.restatements]
+        for name, span in [("evidence", d.evidence), *_fields(d), *restated]:
             if span.start is None or span.end is None:
                 problems.append(f"directive {i}: {name} has no offsets")
             elif text[span.start : span.end] != span.text:
@@ -159,13 +194,21 @@ def load_document(doc_id: str, split: str = "", root: Path = CORPUS_DIR) -> Corp
 
 
 def iter_split(split: str, root: Path = CORPUS_DIR) -> Iterator[CorpusDocument]:
-    """Documents of one split ('train', 'dev', 'test' or 'all'), in a fixed order."""
+    """Documents of one split, in a fixed order.
+
+    A split of ``splits.json``, ``field-train``/``field-dev`` (the part-F documents of
+    train/dev) or ``all``.
+    """
     splits = read_splits(root)
-    names = SPLITS if split == "all" else (split,)
+    base = VIEWS.get(split, split)
+    names = SPLITS if split == "all" else (base,)
     for name in names:
         if name not in splits:
-            raise ValueError(f"unknown split {name!r}; choose from {', '.join(SPLITS)} or all")
+            choices = ", ".join((*SPLITS, *VIEWS))
+            raise ValueError(f"unknown split {split!r}; choose from {choices} or all")
         for doc_id in splits[name]:
+            if split in VIEWS and not is_field(doc_id):
+                continue
             yield load_document(doc_id, name, root)
 
 
