@@ -17,6 +17,8 @@ from typing import Optional
 import click
 
 from . import DEFAULT_MODE, MODES, __version__
+from .splits import SPLITS
+from .splits import VIEWS as SPLIT_VIEWS
 
 
 def _parse_date(ctx, param, value: Optional[str]) -> Optional[dt.date]:
@@ -155,14 +157,18 @@ class _Reporter:
 
 @main.command("eval")
 @click.option("--split", default="test", show_default=True,
-              type=click.Choice(["train", "dev", "test", "all"]), help="Corpus split to score.")
+              type=click.Choice([*SPLITS, *SPLIT_VIEWS, "all"]),
+              help="Corpus split to score (field-train/field-dev: the part-F documents of "
+                   "train/dev).")  # fmt: skip
+@click.option("--by", "by", type=click.Choice(["genre"]),
+              help="Also give the table per genre.")
 @click.option("--mode", "modes", multiple=True, type=click.Choice([*MODES, "baseline"]),
               help="Extraction mode(s) to score; default: every mode and the naive baseline.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the results as JSON to this file.")
 @click.option("--show-errors", is_flag=True,
               help="List false positives, misses and field mismatches per document.")
-def eval_command(split, modes, report_path, show_errors) -> None:
+def eval_command(split, by, modes, report_path, show_errors) -> None:
     """Score the extractor on a corpus split (precision, recall, F1 per field)."""
     from .evaluate import evaluate, format_errors, format_reliability, format_table
 
@@ -170,6 +176,9 @@ def eval_command(split, modes, report_path, show_errors) -> None:
     reports = [evaluate(split, mode) for mode in modes]
     click.echo(f"split: {split}")
     click.echo(format_table(reports))
+    if by == "genre":
+        click.echo("\nby genre:")
+        click.echo(format_table([g for r in reports for g in r.by_genre()]))
     for r in reports:
         if r.mode != "baseline":
             click.echo(f"\nreliability ({r.mode}):")
@@ -180,6 +189,8 @@ def eval_command(split, modes, report_path, show_errors) -> None:
             click.echo(format_errors(r))
     if report_path is not None:
         data = {"split": split, "reports": [r.as_dict() for r in reports]}
+        if by == "genre":
+            data["by_genre"] = [g.as_dict() for r in reports for g in r.by_genre()]
         report_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
                                encoding="utf-8")  # fmt: skip
 

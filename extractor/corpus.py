@@ -30,11 +30,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .normalize import normalize_text
 from .schema import DeadlineKind, Granularity, Modality
+from .splits import FIELD_PREFIXES, SPLITS, VIEWS
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
-SPLITS = ("train", "dev", "test", "field-test")
-FIELD_PREFIXES = ("f_", "ft_")  # part F: texts modelled on studied real passages
-VIEWS = {"field-train": "train", "field-dev": "dev"}  # part F within a split
 GENRES = ("vpcp_notice", "provincial", "press", "transcript", "other")
 ENTITY_FIELDS = ("issuer", "actor", "report_to")
 SPAN_FIELDS = ("action", "topic", "purpose")

@@ -12,6 +12,15 @@ punctuation-insensitively; deadline dates compared as ISO strings), a false
 positive when the prediction has it and gold does not or they disagree, and a
 false negative when gold has it and the prediction does not or they disagree.
 Coactors count per body. Modality is scored like a field that is always present.
+
+A gold directive said again in a headline, sapo or caption lists those sentences as
+``restatements``: a prediction read from one of them (evidence overlapping it) that
+matched nothing else matches that gold directive, so one directive found twice counts
+once and the second reading is a false positive.
+
+Two figures a clerk reads first: **actor accuracy**, the share of matched directives
+whose actor is right (both empty counts as right), and **found with the right actor**,
+the share of all gold directives that are matched with the right actor.
 """
 
 from __future__ import annotations
@@ -25,7 +34,8 @@ from .normalize import fold
 
 MATCH_THRESHOLD = 0.5
 FIELDS = ("actor", "coactors", "action", "topic", "purpose", "report_to", "deadline",
-          "deadline_date", "modality", "issuer")  # fmt: skip
+          "deadline_date", "modality", "issuer", "sector")  # fmt: skip
+EXACT_FIELDS = frozenset({"deadline_date", "modality", "sector"})
 CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 1.01)
 
 
@@ -39,6 +49,7 @@ class Item:
     coactors: list[str]
     confidence: float = 1.0
     label: str = ""
+    restatements: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _text(span) -> Optional[str]:
@@ -60,6 +71,7 @@ def item_from(d, confidence: float = 1.0) -> Item:
             "deadline_date": d.deadline.date if d.deadline else None,
             "modality": d.modality.value,
             "issuer": _text(d.issuer),
+            "sector": _sector(d),
         },
         coactors=[c.text for c in d.coactors],
         confidence=confidence,
@@ -67,8 +79,15 @@ def item_from(d, confidence: float = 1.0) -> Item:
     )
 
 
+def _sector(d) -> Optional[str]:
+    sector = getattr(d, "sector", None)
+    return getattr(sector, "id", sector)  # a prediction's sector object, or a gold id
+
+
 def item_from_gold(d: GoldDirective) -> Item:
-    return item_from(d)
+    item = item_from(d)
+    item.restatements = [(r.start, r.end) for r in d.restatements]
+    return item
 
 
 def item_from_prediction(d) -> Item:
@@ -81,23 +100,37 @@ def dice(a: tuple[int, int], b: tuple[int, int]) -> float:
     return 2 * inter / total if total else 0.0
 
 
-def match(pred: list[Item], gold: list[Item]) -> list[tuple[int, int, float]]:
-    """Greedy one-to-one matching by action overlap (see the module docstring)."""
-    pairs = []
-    for i, p in enumerate(pred):
-        for j, g in enumerate(gold):
-            if p.evidence[0] < g.evidence[1] and g.evidence[0] < p.evidence[1]:
-                score = dice(p.action, g.action)
-                if score >= MATCH_THRESHOLD:
-                    pairs.append((score, -i, -j))
-    pairs.sort(reverse=True)
-    used_p, used_g, out = set(), set(), []
-    for score, ni, nj in pairs:
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _greedy(pairs: list[tuple[float, int, int]], used_p: set[int], used_g: set[int]
+            ) -> list[tuple[int, int, float]]:  # fmt: skip
+    out = []
+    for score, ni, nj in sorted(pairs, reverse=True):
         i, j = -ni, -nj
         if i not in used_p and j not in used_g:
             used_p.add(i)
             used_g.add(j)
             out.append((i, j, score))
+    return out
+
+
+def match(pred: list[Item], gold: list[Item]) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one matching by action overlap, then by restatement (module docstring)."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            if _overlaps(p.evidence, g.evidence):
+                score = dice(p.action, g.action)
+                if score >= MATCH_THRESHOLD:
+                    pairs.append((score, -i, -j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out = _greedy(pairs, used_p, used_g)
+    restated = [(0.0, -i, -j) for i, p in enumerate(pred) for j, g in enumerate(gold)
+                if any(_overlaps(p.evidence, r) for r in g.restatements)]  # fmt: skip
+    out += _greedy(restated, used_p, used_g)
     return sorted(out)
 
 
@@ -131,7 +164,7 @@ class Counts:
 
 
 def _same(a: Optional[str], b: Optional[str], key: str) -> bool:
-    if key == "deadline_date" or key == "modality":
+    if key in EXACT_FIELDS:
         return a == b
     return fold(a or "") == fold(b or "")
 
@@ -155,23 +188,35 @@ def field_counts(p: Item, g: Item) -> dict[str, Counts]:
     return out
 
 
+def right_actor(p: Item, g: Item) -> bool:
+    """Whether a matched prediction names the gold actor (both empty counts as right)."""
+    pv, gv = p.fields.get("actor"), g.fields.get("actor")
+    return (pv is None and gv is None) or (
+        pv is not None and gv is not None and _same(pv, gv, "actor"))
+
+
 @dataclass
 class DocumentResult:
     doc_id: str
     matched: list[tuple[Item, Item]]
     false_positives: list[Item]
     misses: list[Item]
+    genre: str = ""
 
 
 @dataclass
 class Report:
     split: str
     mode: str
+    genre: Optional[str] = None  # None: every genre
     documents: int = 0
     detection: Counts = field(default_factory=Counts)
     fields: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in FIELDS})
     bins: list[list[int]] = field(default_factory=lambda: [[0, 0] for _ in CONFIDENCE_BINS[1:]])
     results: list[DocumentResult] = field(default_factory=list)
+    actor_right: int = 0
+    sector_right: int = 0
+    sector_gold: int = 0
 
     def add(self, result: DocumentResult) -> None:
         self.documents += 1
@@ -181,6 +226,10 @@ class Report:
         for p, g in result.matched:
             for key, c in field_counts(p, g).items():
                 self.fields[key].add(c)
+            self.actor_right += right_actor(p, g)
+            if g.fields.get("sector") is not None:
+                self.sector_gold += 1
+                self.sector_right += p.fields.get("sector") == g.fields["sector"]
         for p in [m[0] for m in result.matched] + result.false_positives:
             right = any(p is m[0] for m in result.matched)
             for k, (lo, hi) in enumerate(zip(CONFIDENCE_BINS, CONFIDENCE_BINS[1:])):
@@ -188,12 +237,40 @@ class Report:
                     self.bins[k][0] += 1
                     self.bins[k][1] += int(right)
 
+    @property
+    def actor_accuracy(self) -> float:
+        """Share of matched directives whose actor is right."""
+        return self.actor_right / self.detection.tp if self.detection.tp else 0.0
+
+    @property
+    def found_with_actor(self) -> float:
+        """Share of all gold directives found with the right actor."""
+        gold = self.detection.tp + self.detection.fn
+        return self.actor_right / gold if gold else 0.0
+
+    @property
+    def sector_accuracy(self) -> Optional[float]:
+        """Share of matched directives with a gold sector whose sector is right."""
+        return self.sector_right / self.sector_gold if self.sector_gold else None
+
+    def by_genre(self) -> list[Report]:
+        """One report per genre of the documents scored, in name order."""
+        reports: dict[str, Report] = {}
+        for res in self.results:
+            reports.setdefault(res.genre, Report(self.split, self.mode, genre=res.genre)).add(res)
+        return [reports[g] for g in sorted(reports)]
+
     def as_dict(self) -> dict:
         return {
             "split": self.split,
             "mode": self.mode,
+            "genre": self.genre,
             "documents": self.documents,
             "directives": self.detection.row(),
+            "actor_accuracy": round(self.actor_accuracy, 3),
+            "found_with_right_actor": round(self.found_with_actor, 3),
+            "sector_accuracy": None if self.sector_accuracy is None
+            else round(self.sector_accuracy, 3),
             "fields": {k: v.row() for k, v in self.fields.items()},
             "reliability": [
                 {"confidence": f"[{lo:.1f}, {min(hi, 1.0):.1f}{']' if hi > 1 else ')'}",
@@ -215,6 +292,7 @@ def evaluate_document(doc: CorpusDocument, predict: Callable[[CorpusDocument], l
         [(pred[i], gold[j]) for i, j, _ in pairs],
         [p for i, p in enumerate(pred) if i not in mp],
         [g for j, g in enumerate(gold) if j not in mg],
+        doc.gold.genre,
     )
 
 
@@ -245,12 +323,17 @@ def evaluate(split: str = "test", mode: str = "rules",
 
 
 def format_table(reports: list[Report]) -> str:
-    """A Markdown table: one row per report, detection F1 and each field's F1."""
-    head = ["mode", "docs", "P", "R", "F1", *FIELDS]
+    """A Markdown table: one row per report, detection, the actor figures, each field's F1."""
+    by_genre = any(r.genre is not None for r in reports)
+    head = ["mode", *(["genre"] if by_genre else []), "docs", "P", "R", "F1",
+            "actor acc", "found+actor", "sector acc", *FIELDS]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in reports:
         d = r.detection
-        cells = [r.mode, str(r.documents), f"{d.precision:.3f}", f"{d.recall:.3f}", f"{d.f1:.3f}"]
+        sector = "–" if r.sector_accuracy is None else f"{r.sector_accuracy:.3f}"
+        cells = [r.mode, *([r.genre or "all"] if by_genre else []), str(r.documents),
+                 f"{d.precision:.3f}", f"{d.recall:.3f}", f"{d.f1:.3f}",
+                 f"{r.actor_accuracy:.3f}", f"{r.found_with_actor:.3f}", sector]  # fmt: skip
         cells += [f"{r.fields[k].f1:.3f}" for k in FIELDS]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
