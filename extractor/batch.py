@@ -19,6 +19,8 @@ import itertools
 import json
 import multiprocessing as mp
 import os
+import signal
+import stat
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -137,6 +139,7 @@ def _walk(root: Path, problems: list[Outcome]) -> Iterator[tuple[Path, str]]:
     a folder reached a second time through another link is walked only the first time.
     """
     seen: set[tuple[int, int]] = set()
+    top = Path(os.path.realpath(root))
     stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(root, ())]
     while stack:
         folder, ancestors = stack.pop()
@@ -166,6 +169,12 @@ def _walk(root: Path, problems: list[Outcome]) -> Iterator[tuple[Path, str]]:
             if ignored(entry.name):
                 continue
             path = Path(entry.path)
+            if entry.is_symlink() and not _inside(entry.path, top):
+                problems.append(_problem(path, root, "outside_root",
+                                         f"{path}: symbolic link to "
+                                         f"{os.path.realpath(entry.path)}, outside {root}: "
+                                         "not followed"))  # fmt: skip
+                continue
             try:
                 is_dir = entry.is_dir()
             except OSError:
@@ -203,6 +212,8 @@ def _init_worker(options: dict) -> None:
 
 
 def _init_pool_worker(options: dict) -> None:
+    # Ctrl-C is the parent's to handle: it ends the pool and reports what was done.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # An exception in a Pool initializer kills the worker, and the pool starts another
     # forever: the run would hang. Keep the error and report it for each job instead.
     try:
@@ -345,6 +356,8 @@ def write_atomic(target: Path, data: str | bytes) -> None:
 
 def _sha256_file(path: str) -> Optional[str]:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the rerun
+            return None
         h = hashlib.sha256()
         with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -394,12 +407,23 @@ def csv_rows(document: dict) -> list[list[str]]:
     return rows
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula (OWASP CSV
+    injection: ``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``. A lone
+    such character (the ``-`` of standard input) is no formula and stays as it is."""
+    return "'" + value if len(value) > 1 and value.startswith(_FORMULA_START) else value
+
+
 def to_csv(documents: list[dict]) -> str:
+    """The clerk's CSV of ``documents`` (UTF-8 with BOM), every cell safe to open in Excel."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
     for doc in documents:
-        writer.writerows(csv_rows(doc))
+        writer.writerows([spreadsheet_cell(c) for c in row] for row in csv_rows(doc))
     return "\ufeff" + buf.getvalue()  # BOM: Excel then reads UTF-8
 
 

@@ -17,6 +17,7 @@ from typing import Optional
 import click
 
 from . import DEFAULT_MODE, MODES, __version__
+from .readers.base import printable
 from .splits import SPLITS
 from .splits import VIEWS as SPLIT_VIEWS
 
@@ -66,9 +67,10 @@ def main() -> None:
 def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_text, quiet) -> None:
     """Extract directives from PATHS: files, folders (walked recursively), or - for stdin.
 
-    Exit status: 0 when every input succeeded, 1 when some failed, 2 on usage errors.
+    Exit status: 0 when every input succeeded, 1 when some failed, 2 on usage errors,
+    130 when interrupted (Ctrl-C; what was done is said and kept).
     """
-    from .batch import _run, collect_jobs, process_stdin, run_batch, to_csv
+    from .batch import collect_jobs, process_stdin
 
     options = {"doc_date": doc_date.isoformat() if doc_date else None, "mode": mode,
                "with_text": with_text}  # fmt: skip
@@ -77,6 +79,18 @@ def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_te
     done = [process_stdin(sys.stdin.buffer.read(), options, job) for job in jobs if job.stdin]
     jobs = [job for job in jobs if not job.stdin]
     reporter = _Reporter(len(done) + len(jobs) + len(problems), quiet)
+    try:
+        _extract_all(paths, jobs, problems, done, outdir, fmt, workers, force, options,
+                     reporter)  # fmt: skip
+    except KeyboardInterrupt:
+        reporter.interrupted(outdir)
+        sys.exit(130)
+
+
+def _extract_all(paths, jobs, problems, done, outdir, fmt, workers, force, options,
+                 reporter) -> None:  # fmt: skip
+    from .batch import _run, run_batch, to_csv
+
     if outdir is not None:
         with reporter:
             summary = run_batch(jobs, outdir, fmt=fmt, workers=workers, force=force,
@@ -125,6 +139,7 @@ class _Reporter:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.__exit__(*exc)
+            self.bar = None
 
     def _status(self) -> str:
         rate = self.done / max(time.perf_counter() - self.started, 1e-6)
@@ -134,15 +149,20 @@ class _Reporter:
         self.done += 1
         if outcome.error is not None:
             self.errors += 1
-            click.echo(f"error: {outcome.error}", err=True)
+            click.echo(f"error: {printable(outcome.error)}", err=True)
         else:
             self.directives += outcome.directives
             if self.bar is None and not self.quiet:
                 what = f"{outcome.directives} directives"
-                click.echo(f"{outcome.job.path}: {'up to date' if outcome.skipped else what}",
-                           err=True)  # fmt: skip
+                state = "up to date" if outcome.skipped else what
+                click.echo(f"{printable(outcome.job.path)}: {state}", err=True)
         if self.bar is not None:
             self.bar.update(1)
+
+    def interrupted(self, outdir: Optional[Path]) -> None:
+        kept = f"; finished outputs are kept in {outdir}" if outdir is not None else ""
+        click.echo(f"interrupted: {self.done} of {self.total} files done, {self.errors} failed"
+                   f"{kept}", err=True)  # fmt: skip
 
     def summary(self, summary, outdir: Path) -> None:
         if self.quiet and not summary.failed:
@@ -220,11 +240,19 @@ def train_command(config_path, output, limit, max_steps, seed) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--db", "db_path", default="extractor-review.sqlite3", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="SQLite file of reviews.")
-def serve(host, port, db_path) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Extraction processes (uploads extracted at once).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
+              help="Seconds one extraction may take before it is stopped (HTTP 504).")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="A host name clients use to reach the server, besides loopback names "
+                   "(needed with --host 0.0.0.0).")  # fmt: skip
+def serve(host, port, db_path, workers, timeout, allowed_hosts) -> None:
     """Serve the clerk's review page and the HTTP API."""
     from .web.server import serve as run_server
 
-    run_server(host=host, port=port, db_path=db_path)
+    run_server(host=host, port=port, db_path=db_path, workers=workers, timeout=timeout,
+               allowed_hosts=allowed_hosts)  # fmt: skip
 
 
 @main.command()

@@ -21,6 +21,7 @@ from extractor.web.screenshots import FALLBACK_SAMPLE  # noqa: E402
 # The screenshot script's sample, plus a reported fact that must not become a directive.
 SAMPLE = FALLBACK_SAMPLE + "4. Năm 2020, tăng trưởng kinh tế đạt 2,9%.\n"
 LIMIT = 100_000  # a small upload limit keeps the oversized cases cheap
+BASE = "http://127.0.0.1"  # the server answers its own names only (DNS rebinding)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def db(tmp_path):
 
 @pytest.fixture()
 def client(db):
-    with TestClient(create_app(db, max_upload_bytes=LIMIT)) as c:
+    with TestClient(create_app(db, max_upload_bytes=LIMIT), base_url=BASE) as c:
         yield c
 
 
@@ -185,7 +186,7 @@ def test_add_a_missed_directive(client):
     assert added["evidence"]["text"] == "Năm 2020, tăng trưởng kinh tế đạt 2,9%."
     assert added["actor"]["text"] == "Bộ Tài chính"
     assert added["deadline"]["date"] == "2021-09-30"
-    assert added["review"] == {"status": "accepted", "reviewer": "Nguyễn Văn An",
+    assert added["review"] == {"status": "accepted", "version": 1, "reviewer": "Nguyễn Văn An",
                                "reviewed_at": added["review"]["reviewed_at"], "corrected": [],
                                "original": {}, "added": True}  # fmt: skip
     got = client.get(f"/api/documents/{doc_id}").json()
@@ -301,7 +302,7 @@ def test_oversized_uploads_are_refused_with_413(db):
     limit = 5_000  # small, so the just-under case is quick to extract
     big = ("Giao Bộ Tài chính rà soát. " * 400).encode("utf-8")
     assert len(big) > limit
-    with TestClient(create_app(db, max_upload_bytes=limit)) as client:
+    with TestClient(create_app(db, max_upload_bytes=limit), base_url=BASE) as client:
         _bad(client.post("/api/extract", files={"file": ("lon.txt", big)}), 413, "too large")
         _bad(client.post("/api/extract", json={"text": big.decode()}), 413, "too large")
 
@@ -355,13 +356,13 @@ def test_bad_review_requests_are_422(client):
 
 
 def test_review_state_survives_a_new_app_on_the_same_db(db):
-    with TestClient(create_app(db, max_upload_bytes=LIMIT)) as first:
+    with TestClient(create_app(db, max_upload_bytes=LIMIT), base_url=BASE) as first:
         body = _extract(first)
         d0, d1 = body["document"]["directives"][:2]
         _review(first, body["id"], d0["id"], "reject")
         _review(first, body["id"], d1["id"], "correct", {"actor": "Bộ Nội vụ"})
         before = first.get(f"/api/documents/{body['id']}").json()
-    with TestClient(create_app(db, max_upload_bytes=LIMIT)) as second:
+    with TestClient(create_app(db, max_upload_bytes=LIMIT), base_url=BASE) as second:
         after = second.get(f"/api/documents/{body['id']}").json()
         assert after == before
         listed = second.get("/api/documents").json()

@@ -13,7 +13,7 @@ import hashlib
 import os
 import stat
 
-from .base import DEFAULT_MAX_BYTES, ERROR_KINDS, RawDocument, ReadError
+from .base import DEFAULT_MAX_BYTES, ERROR_KINDS, RawDocument, ReadError, check_text_size
 from .detect import sniff
 
 _MB = 1024 * 1024
@@ -90,7 +90,7 @@ def read_bytes(
         from .txt import read_txt
 
         text, encoding, more = read_txt(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = check_text_size(text.replace("\r\n", "\n").replace("\r", "\n"), name)
     if not text.strip():
         raise ReadError("empty", name, f"no text in the {fmt.upper()} file")
     return RawDocument(

@@ -12,7 +12,7 @@ import os
 import re
 import zipfile
 
-from .base import ReadError
+from .base import MAX_XML_PART, MAX_ZIP_ENTRIES, MAX_ZIP_UNCOMPRESSED, ReadError, too_large
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -96,12 +96,14 @@ def _by_content(data: bytes, name: str, ext: str) -> str | None:
 def _zip_kind(data: bytes, name: str, ext: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+            entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         what = "DOCX" if ext in (".docx", ".docm", ".dotx", ".txt", "") else "zip"
         raise ReadError(
             "corrupt", name, f"corrupt {what} file (zip archive truncated or damaged: {exc})"
         ) from exc
+    _check_expansion(entries, name)
+    names = {e.filename for e in entries}
     if "word/document.xml" in names:
         return "docx"
     if any(n.startswith("xl/") for n in names):
@@ -115,6 +117,21 @@ def _zip_kind(data: bytes, name: str, ext: str) -> str:
     else:
         what = "zip archive"
     raise ReadError("unsupported", name, f"unsupported format ({what}): save it as .docx")
+
+
+def _check_expansion(entries: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse a zip whose declared sizes exceed the limits (zipfile reads no more than it
+    declares, so the header is a bound on what parsing can inflate)."""
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise too_large(name, "too many parts in the zip archive", len(entries),
+                        MAX_ZIP_ENTRIES, "entries")  # fmt: skip
+    total = sum(e.file_size for e in entries)
+    if total > MAX_ZIP_UNCOMPRESSED:
+        raise too_large(name, "the archive expands too far", total, MAX_ZIP_UNCOMPRESSED)
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels")) and entry.file_size > MAX_XML_PART:
+            raise too_large(name, f"{entry.filename} expands too far", entry.file_size,
+                            MAX_XML_PART)  # fmt: skip
 
 
 def _by_extension(name: str, ext: str) -> str:

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import legacy
-from .base import ReadError, one_line
+from .base import MAX_PDF_PAGES, MAX_TEXT_CHARS, ReadError, one_line, too_large
 
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:(?:trang|page)\s*)?\d{1,4}(?:\s*(?:/|của|trên|of)\s*\d{1,4})?[-–—\s]*$", re.I
@@ -53,6 +53,9 @@ def read_pdf(data: bytes, name: str) -> tuple[str, str | None, list[str]]:
     fonts: Counter[str] = Counter()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise too_large(name, "too many pages", len(pdf.pages), MAX_PDF_PAGES, "pages")
+            chars = 0
             for page in pdf.pages:
                 lines = [
                     _Line(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"])
@@ -60,6 +63,9 @@ def read_pdf(data: bytes, name: str) -> tuple[str, str | None, list[str]]:
                     if ln["text"].strip()
                 ]
                 pages.append(lines)
+                chars += sum(len(ln.text) + 1 for ln in lines)
+                if chars > MAX_TEXT_CHARS:
+                    raise too_large(name, "too much text", chars, MAX_TEXT_CHARS, "characters")
                 fonts.update(c.get("fontname", "") for c in page.chars)
                 page.flush_cache()
     except (PdfminerException, MalformedPDFException) as exc:

@@ -65,11 +65,43 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str, list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return _decode_8bit(data, name)
+        damaged = _utf8_with_few_bad_bytes(data)
+        if damaged is None:
+            return _decode_8bit(data, name)
+        text, bad = damaged
+        return text, "utf-8", [_replaced_warning(bad)]
     fixed, found = legacy.fix(text)
     if found:
         return fixed, found, [legacy.warning(found)]
     return text, "utf-8", []
+
+
+_MAX_BAD_SEQUENCES = 16  # more than this, or over 1% of the bytes, is another encoding
+
+
+def _utf8_with_few_bad_bytes(data: bytes) -> tuple[str, list[int]] | None:
+    """UTF-8 with a few invalid byte sequences (a stray byte, a cut character): the text
+    with U+FFFD in their place and their byte offsets; None when the damage is not small."""
+    limit = min(_MAX_BAD_SEQUENCES, max(4, len(data) // 100))
+    parts: list[str] = []
+    bad: list[int] = []
+    pos = 0
+    while True:
+        try:
+            parts.append(data[pos:].decode("utf-8"))
+            return "\ufffd".join(parts), bad
+        except UnicodeDecodeError as exc:
+            parts.append(data[pos : pos + exc.start].decode("utf-8"))
+            bad.append(pos + exc.start)
+            pos += exc.end
+            if len(bad) > limit:
+                return None
+
+
+def _replaced_warning(bad: list[int]) -> str:
+    where = ", ".join(str(b) for b in bad[:5]) + (" …" if len(bad) > 5 else "")
+    return (f"{len(bad)} invalid UTF-8 byte sequence(s) replaced by U+FFFD "
+            f"(at byte {where})")  # fmt: skip
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

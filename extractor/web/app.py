@@ -13,22 +13,31 @@ import hashlib
 import json
 import logging
 import os
-import threading
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import Annotated, Literal, Optional, Sequence, Union
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
-from starlette.concurrency import run_in_threadpool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .. import DEFAULT_MODE, __version__
 from ..schema import SCHEMA_VERSION, Modality
 from . import review as rv
 from .assets import fill, package_text
-from .store import Review, Store, StoredDocument, now_iso
+from .guard import HostGuard
+from .store import Review, StaleReview, Store, StoredDocument, now_iso
+from .workers import (
+    DEFAULT_QUEUE_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    Busy,
+    ExtractionPool,
+    Job,
+    TimedOut,
+    WorkerFailed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +54,22 @@ _CSP = (
 # -- request bodies ------------------------------------------------------------------
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_FIELD_CHARS = 5000  # a corrected or typed value; a whole notice is uploaded, not typed
+
+
+def _valid_text(value: str) -> str:
+    """Refuse a lone surrogate (valid JSON escape, but no character: it cannot be stored)."""
+    bad = _SURROGATE.search(value)
+    if bad:
+        raise ValueError(f"invalid character (a lone surrogate) at position {bad.start()}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_valid_text)]
+FieldText = Annotated[str, Field(max_length=MAX_FIELD_CHARS), AfterValidator(_valid_text)]
+
+
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -59,16 +84,21 @@ class SpanRef(_Body):
 class Corrections(_Body):
     """New values; a field given as null clears it (actor, deadline)."""
 
-    actor: Union[SpanRef, str, None] = None
-    action: Union[SpanRef, str, None] = None
+    actor: Union[SpanRef, FieldText, None] = None
+    action: Union[SpanRef, FieldText, None] = None
     deadline_date: Optional[dt.date] = None
     modality: Optional[Modality] = None
 
 
 class ReviewRequest(_Body):
     action: Literal["accept", "reject", "correct", "reset"]
-    reviewer: str = Field(min_length=1, max_length=200)
+    reviewer: Annotated[Text, Field(min_length=1, max_length=200)]
     fields: Optional[Corrections] = None
+    version: Optional[int] = Field(
+        default=None, ge=0,
+        description="The review version the client last saw (the directive's "
+        "review.version); a review that has moved on since answers 409.",
+    )  # fmt: skip
 
 
 class NewDirective(_Body):
@@ -76,8 +106,8 @@ class NewDirective(_Body):
 
     start: int = Field(ge=0)
     end: int = Field(ge=0)
-    reviewer: str = Field(min_length=1, max_length=200)
-    actor: Optional[str] = None
+    reviewer: Annotated[Text, Field(min_length=1, max_length=200)]
+    actor: Optional[FieldText] = None
     deadline_date: Optional[dt.date] = None
     modality: Modality = Modality.obligation
 
@@ -124,22 +154,31 @@ def create_app(
     *,
     mode: str = DEFAULT_MODE,
     warm_up: bool = True,
+    workers: int = 0,
+    timeout: float = DEFAULT_TIMEOUT,
+    queue_timeout: float = DEFAULT_QUEUE_TIMEOUT,
+    allowed_hosts: Sequence[str] = (),
 ) -> FastAPI:
     """The FastAPI app over the SQLite review store at ``db_path``.
 
-    ``warm_up`` builds the pipeline at start-up (lifespan) so the first request is fast.
+    ``workers`` processes read and extract uploads (see :mod:`.workers`; 0: a server
+    thread, one at a time), each within ``timeout`` seconds; a request waits at most
+    ``queue_timeout`` seconds for a free one. ``warm_up`` loads the pipeline at start-up
+    (lifespan) so the first request is fast. Requests must name this server in ``Host``:
+    a loopback name, or one of ``allowed_hosts`` (see :class:`.guard.HostGuard`).
     """
     store = Store(db_path)
-    extract_lock = threading.Lock()  # the NLP models are not documented as thread-safe
+    pool = ExtractionPool(mode, workers, timeout=timeout, queue_timeout=queue_timeout)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if warm_up:
-            from ..pipeline import build
-
-            await run_in_threadpool(build, mode)
+        if warm_up or workers:
+            await pool.start()
         app.state.ready = True
-        yield
+        try:
+            yield
+        finally:
+            pool.close()
 
     app = FastAPI(
         title="Vietnamese directive extractor — review",
@@ -152,6 +191,7 @@ def create_app(
     app.state.store = store
     app.state.ready = False
     app.add_middleware(_BodyLimit, limit=max_upload_bytes + _MULTIPART_SLACK)
+    app.add_middleware(HostGuard, allowed_hosts=allowed_hosts)
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(request: Request, exc: BodyTooLarge):
@@ -166,6 +206,10 @@ def create_app(
         return JSONResponse({"detail": f"{where}: {first['msg']}", "errors": errors},
                             status_code=422)  # fmt: skip
 
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError):
+        return JSONResponse({"detail": "the request is nested too deeply"}, status_code=422)
+
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception):
         log.exception("internal error on %s %s", request.method, request.url.path)
@@ -176,14 +220,6 @@ def create_app(
         if stored is None:
             raise HTTPException(404, f"no document with id {doc_id!r}")
         return stored
-
-    def _extract(text: str, *, source, warnings, doc_date) -> dict:
-        from ..api import extract_text
-
-        with extract_lock:
-            doc = extract_text(text, doc_date=doc_date, mode=mode, source=source,
-                               warnings=tuple(warnings), with_text=True)  # fmt: skip
-        return doc.model_dump(mode="json")
 
     # -- pages ----------------------------------------------------------------------
 
@@ -242,8 +278,7 @@ def create_app(
         The document is stored, keyed by the sha256 of its bytes; sending the same bytes
         again returns the stored document and its review (``reopened: true``, status 200).
         """
-        from ..readers import ReadError, read_bytes
-        from ..schema import Source
+        from ..readers import ReadError
 
         media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if media == "application/json":
@@ -262,22 +297,22 @@ def create_app(
         doc_id = store.find_sha256(sha)
         if doc_id is not None:
             return JSONResponse(rv.view(_load(doc_id), reopened=True), status_code=200)
-        if text is None:
-            try:
-                raw = read_bytes(data, name=name or "upload", max_bytes=max_upload_bytes)
-            except ReadError as exc:
-                status = {"too_large": 413, "unsupported": 415}.get(exc.kind, 422)
-                return JSONResponse({"detail": str(exc), "kind": exc.kind}, status_code=status)
-            source = Source(path=name, sha256=raw.sha256, format=raw.format, chars=0,
-                            encoding=raw.encoding)  # fmt: skip
-            text, warnings = raw.text, raw.warnings
-        else:
-            if not text.strip():
-                raise HTTPException(422, "the text is empty")
-            source = Source(path=None, sha256=sha, format="text", chars=0, encoding="utf-8")
-            warnings = ()
-        document = await run_in_threadpool(_extract, text, source=source, warnings=warnings,
-                                           doc_date=doc_date)  # fmt: skip
+        if text is not None and not text.strip():
+            raise HTTPException(422, "the text is empty")
+        job = Job(data, name, text, doc_date, max_upload_bytes)
+        try:
+            document = await pool.run(job)
+        except ReadError as exc:
+            status = {"too_large": 413, "unsupported": 415}.get(exc.kind, 422)
+            return JSONResponse({"detail": str(exc), "kind": exc.kind}, status_code=status)
+        except Busy:
+            raise HTTPException(503, "the server is busy with other documents: try again in "
+                                "a minute", headers={"Retry-After": "60"}) from None
+        except TimedOut:
+            raise HTTPException(504, f"{name or 'text'}: extraction took longer than "
+                                f"{timeout:.0f} s and was stopped") from None
+        except WorkerFailed as exc:
+            raise HTTPException(503, f"{name or 'text'}: {exc}") from None
         doc_id, created = store.add_document(
             document, name=name, doc_date=doc_date.isoformat() if doc_date else None
         )
@@ -308,17 +343,22 @@ def create_app(
         Correctable fields: ``actor`` and ``action`` (text, or {start, end} in the text),
         ``deadline_date`` (YYYY-MM-DD) and ``modality``; null clears actor or deadline.
         """
-        stored = _load(doc_id)
-        directive = rv.find_directive(stored, directive_id)
-        if directive is None:
+        if rv.find_directive(_load(doc_id), directive_id) is None:
             raise HTTPException(404, f"no directive {directive_id!r} in document {doc_id!r}")
         fields = body.fields.model_dump(exclude_unset=True, mode="json") if body.fields else {}
+
+        def decide(stored: StoredDocument) -> Review:  # on the state as it is now
+            return rv.decide(stored, rv.find_directive(stored, directive_id),
+                             action=body.action, reviewer=body.reviewer.strip(),
+                             fields=fields)  # fmt: skip
+
         try:
-            decision = rv.decide(stored, directive, action=body.action,
-                                 reviewer=body.reviewer.strip(), fields=fields)  # fmt: skip
+            store.review(doc_id, directive_id, decide, kind=body.action,
+                         expected_version=body.version)  # fmt: skip
         except rv.ReviewError as exc:
             raise HTTPException(422, str(exc)) from None
-        store.save_review(doc_id, directive_id, decision, kind=body.action)
+        except StaleReview as exc:
+            raise HTTPException(409, str(exc)) from None
         result = rv.view(_load(doc_id))
         result["directive"] = next(d for d in result["document"]["directives"]
                                    if d["id"] == directive_id)  # fmt: skip
@@ -375,8 +415,14 @@ def create_app(
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise HTTPException(422, f"the body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise HTTPException(422, "the JSON body is nested too deeply") from None
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise HTTPException(422, 'the JSON body needs a "text" string')
+        try:
+            _valid_text(data["text"])
+        except ValueError as exc:
+            raise HTTPException(422, f"text: {exc}") from None
         unknown = set(data) - {"text", "doc_date"}
         if unknown:
             raise HTTPException(422, f"unknown field(s): {', '.join(sorted(unknown))}")

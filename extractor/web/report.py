@@ -40,7 +40,7 @@ def load_documents(out_dir: Union[str, os.PathLike]) -> tuple[list[tuple[str, di
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
             skipped.append(f"{rel}: {type(exc).__name__}")
             continue
         # stdout of several inputs is a JSON list of documents
@@ -48,14 +48,26 @@ def load_documents(out_dir: Union[str, os.PathLike]) -> tuple[list[tuple[str, di
         found = [d for d in items if _is_document(d)]
         if not found:
             skipped.append(f"{rel}: not an extractor output")
+        elif len(found) < len(items):
+            skipped.append(f"{rel}: {len(items) - len(found)} entries not extractor outputs")
         for i, d in enumerate(found):
             docs.append((rel if len(found) == 1 else f"{rel}#{i + 1}", d))
     return docs, skipped
 
 
 def _is_document(d) -> bool:
-    return (isinstance(d, dict) and isinstance(d.get("directives"), list)
-            and isinstance(d.get("source"), dict))  # fmt: skip
+    """Whether ``d`` is a document of the JSON contract (validated by its schema)."""
+    from pydantic import ValidationError
+
+    from ..schema import Document
+
+    if not isinstance(d, dict):
+        return False
+    try:
+        Document.model_validate(d)
+    except (ValidationError, RecursionError):
+        return False
+    return True
 
 
 def write_report(out_dir: Union[str, os.PathLike], output: Union[str, os.PathLike]) -> int:

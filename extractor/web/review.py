@@ -48,6 +48,7 @@ def review_block(review: Review, *, added: bool = False) -> dict:
     """The ``review`` object attached to a directive in views and exports."""
     return {
         "status": review.status,
+        "version": review.version,
         "reviewer": review.reviewer,
         "reviewed_at": review.reviewed_at,
         "corrected": sorted(review.corrected),

@@ -15,7 +15,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 STATUSES = ("pending", "accepted", "rejected")
 
@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS reviews (
     original_json TEXT NOT NULL DEFAULT '{}',
     reviewer TEXT,
     reviewed_at TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (doc_id, directive_id)
 );
 CREATE TABLE IF NOT EXISTS added_directives (
@@ -77,6 +78,18 @@ class Review:
     original: dict = field(default_factory=dict)  # field -> value before the first correction
     reviewer: Optional[str] = None
     reviewed_at: Optional[str] = None
+    version: int = 0  # decisions taken so far; a stale client's update is refused
+
+
+class StaleReview(Exception):
+    """A review update made against an older version of the directive's review."""
+
+    def __init__(self, current: Review):
+        self.current = current
+        who = f" by {current.reviewer}" if current.reviewer else ""
+        when = f" at {current.reviewed_at}" if current.reviewed_at else ""
+        super().__init__(f"the directive was reviewed again{who}{when} (version "
+                         f"{current.version}): reload it and decide again")  # fmt: skip
 
 
 @dataclass
@@ -102,6 +115,9 @@ class Store:
         with self._connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
+            columns = {r["name"] for r in con.execute("PRAGMA table_info(reviews)")}
+            if "version" not in columns:  # a store written before reviews had versions
+                con.execute("ALTER TABLE reviews ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -143,27 +159,32 @@ class Store:
     def get(self, doc_id: str) -> Optional[StoredDocument]:
         """A document with its reviews and added directives, or None."""
         with self._connect() as con:
-            row = con.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if row is None:
-                return None
-            reviews = {
-                r["directive_id"]: Review(
-                    status=r["status"],
-                    corrected=json.loads(r["corrected_json"]),
-                    original=json.loads(r["original_json"]),
-                    reviewer=r["reviewer"],
-                    reviewed_at=r["reviewed_at"],
-                )
-                for r in con.execute("SELECT * FROM reviews WHERE doc_id = ?", (doc_id,))
-            }
-            added = [
-                json.loads(r["directive_json"])
-                for r in con.execute(
-                    "SELECT directive_json FROM added_directives WHERE doc_id = ?"
-                    " ORDER BY created_at, directive_id",
-                    (doc_id,),
-                )
-            ]
+            return self._read(con, doc_id)
+
+    @staticmethod
+    def _read(con: sqlite3.Connection, doc_id: str) -> Optional[StoredDocument]:
+        row = con.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        reviews = {
+            r["directive_id"]: Review(
+                status=r["status"],
+                corrected=json.loads(r["corrected_json"]),
+                original=json.loads(r["original_json"]),
+                reviewer=r["reviewer"],
+                reviewed_at=r["reviewed_at"],
+                version=r["version"],
+            )
+            for r in con.execute("SELECT * FROM reviews WHERE doc_id = ?", (doc_id,))
+        }
+        added = [
+            json.loads(r["directive_json"])
+            for r in con.execute(
+                "SELECT directive_json FROM added_directives WHERE doc_id = ?"
+                " ORDER BY created_at, directive_id",
+                (doc_id,),
+            )
+        ]
         return StoredDocument(
             id=row["id"], sha256=row["sha256"], name=row["name"], doc_date=row["doc_date"],
             created_at=row["created_at"], document=json.loads(row["document_json"]),
@@ -190,21 +211,53 @@ class Store:
 
     # -- review ---------------------------------------------------------------------
 
+    def review(
+        self,
+        doc_id: str,
+        directive_id: str,
+        decide: Callable[[StoredDocument], Review],
+        *,
+        kind: str,
+        expected_version: Optional[int] = None,
+    ) -> Review:
+        """Apply one decision in one transaction over the current state.
+
+        ``decide`` computes the new review from the document as it is now (so two clerks
+        correcting different fields both keep theirs); with ``expected_version``, a review
+        that moved on since the client read it raises :class:`StaleReview` instead.
+        """
+        with self._lock, self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")  # other processes wait: read and write as one
+            stored = self._read(con, doc_id)
+            if stored is None:
+                raise KeyError(doc_id)
+            current = stored.reviews.get(directive_id, Review())
+            if expected_version is not None and expected_version != current.version:
+                raise StaleReview(current)
+            review = decide(stored)
+            review.version = current.version + 1
+            self._write_review(con, doc_id, directive_id, review, kind)
+        return review
+
     def save_review(self, doc_id: str, directive_id: str, review: Review, *, kind: str) -> None:
         """Write the decision on one directive (replacing the previous one) and log it."""
+        self.review(doc_id, directive_id, lambda _: review, kind=kind)
+
+    def _write_review(self, con, doc_id: str, directive_id: str, review: Review,
+                      kind: str) -> None:  # fmt: skip
         if review.status not in STATUSES:
             raise ValueError(f"unknown status {review.status!r}")
-        with self._lock, self._connect() as con:
-            con.execute(
-                "INSERT OR REPLACE INTO reviews (doc_id, directive_id, status, corrected_json,"
-                " original_json, reviewer, reviewed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, directive_id, review.status,
-                 json.dumps(review.corrected, ensure_ascii=False),
-                 json.dumps(review.original, ensure_ascii=False),
-                 review.reviewer, review.reviewed_at),
-            )  # fmt: skip
-            payload = {"status": review.status, "corrected": review.corrected}
-            self._event(con, doc_id, directive_id, kind, payload, review.reviewer)
+        con.execute(
+            "INSERT OR REPLACE INTO reviews (doc_id, directive_id, status, corrected_json,"
+            " original_json, reviewer, reviewed_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, directive_id, review.status,
+             json.dumps(review.corrected, ensure_ascii=False),
+             json.dumps(review.original, ensure_ascii=False),
+             review.reviewer, review.reviewed_at, review.version),
+        )  # fmt: skip
+        payload = {"status": review.status, "corrected": review.corrected,
+                   "version": review.version}  # fmt: skip
+        self._event(con, doc_id, directive_id, kind, payload, review.reviewer)
 
     def add_directive(self, doc_id: str, directive: dict, review: Review) -> None:
         """Store a directive the clerk added, with its (accepted) review."""
@@ -217,7 +270,7 @@ class Store:
             )  # fmt: skip
             con.execute(
                 "INSERT OR REPLACE INTO reviews (doc_id, directive_id, status, reviewer,"
-                " reviewed_at) VALUES (?, ?, ?, ?, ?)",
+                " reviewed_at, version) VALUES (?, ?, ?, ?, ?, 1)",
                 (doc_id, directive["id"], review.status, review.reviewer, review.reviewed_at),
             )
             self._event(con, doc_id, directive["id"], "added", directive, review.reviewer)
