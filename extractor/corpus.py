@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -251,6 +252,45 @@ def check_corpus(root: Path = CORPUS_DIR) -> list[str]:
     return problems
 
 
+_CATALOGUE_ROW = re.compile(r"^\| (C\d+) \|(.*?)\|(.*?)\| *(\d*) *\|(.*)\|$")
+
+
+def passage_counts(root: Path = CORPUS_DIR) -> dict[str, int]:
+    """Distinct studied passages (``field_sources.txt``) showing each construction id."""
+    urls: dict[str, set[str]] = {}
+    for line in (root / "field_sources.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        url, _genre, _year, ids = line.split("\t")[:4]
+        for cid in filter(None, (i.strip() for i in ids.split(","))):
+            urls.setdefault(cid, set()).add(url)
+    return {cid: len(u) for cid, u in urls.items()}
+
+
+def catalogue_counts(root: Path = CORPUS_DIR) -> dict[str, Optional[int]]:
+    """The passages column of ``CONSTRUCTIONS.md``, by construction id."""
+    out: dict[str, Optional[int]] = {}
+    for line in (root / "CONSTRUCTIONS.md").read_text(encoding="utf-8").splitlines():
+        m = _CATALOGUE_ROW.match(line)
+        if m:
+            out[m.group(1)] = int(m.group(4)) if m.group(4) else None
+    return out
+
+
+def write_catalogue_counts(root: Path = CORPUS_DIR) -> None:
+    """Fill the passages column of ``CONSTRUCTIONS.md`` from ``field_sources.txt``."""
+    counts = passage_counts(root)
+    path = root / "CONSTRUCTIONS.md"
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _CATALOGUE_ROW.match(line)
+        if m:
+            line = (f"| {m.group(1)} |{m.group(2)}|{m.group(3)}| {counts.get(m.group(1), 0)} "
+                    f"|{m.group(5)}|")  # fmt: skip
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _anchor_files(paths: list[Path]) -> int:
     failed = 0
     for gold_path in paths:
@@ -269,17 +309,24 @@ def _anchor_files(paths: list[Path]) -> int:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    """``python -m extractor.corpus anchor FILE...`` or ``python -m extractor.corpus check``."""
+    """``python -m extractor.corpus anchor FILE...``, ``check``, or ``constructions`` (fill the
+    passages column of ``CONSTRUCTIONS.md`` from ``field_sources.txt``)."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["anchor"] and len(args) > 1:
         return 1 if _anchor_files([Path(a) for a in args[1:]]) else 0
+    if args[:1] == ["constructions"]:
+        write_catalogue_counts()
+        for cid, n in sorted(catalogue_counts().items(), key=lambda kv: int(kv[0][1:])):
+            print(f"{cid}\t{n}")
+        return 0
     if args[:1] == ["check"]:
         problems = check_corpus()
         for p in problems:
             print(p, file=sys.stderr)
         print(f"{len(problems)} problems")
         return 1 if problems else 0
-    print("usage: python -m extractor.corpus anchor GOLD.json... | check", file=sys.stderr)
+    print("usage: python -m extractor.corpus anchor GOLD.json... | check | constructions",
+          file=sys.stderr)  # fmt: skip
     return 2
 
 
