@@ -21,36 +21,34 @@ resolver guesses only the kind, from the head noun, and never a body.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
-from typing import Callable, Iterable, Literal, Optional, Union
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from typing import Callable, Iterable, Optional, Union
 
 from .normalize import normalize_text
+from .resources import (
+    CentralEntry,
+    CentralFile,
+    CollectivesFile,
+    DepartmentEntry,
+    DepartmentsFile,
+    Grammar,
+    ListHead,
+    NewProvinceExtra,
+    ProvincesFile,
+    RuleError,
+    SpanPattern,
+    gazetteer_file,
+    gazetteer_lines,
+)
 from .schema import Canonical, EntityKind
 
-DATA_PACKAGE = "extractor"
-DATA_DIR = ("data", "gazetteer")
+__all__ = ["CentralEntry", "Gazetteer", "GazetteerError", "Resolution", "get_gazetteer"]
 
-Rank = Literal[
-    "government",
-    "government_role",
-    "working_group",
-    "ministry",
-    "ministerial_agency",
-    "government_agency",
-    "national_assembly_body",
-    "party_body",
-    "state_role",
-    "judiciary",
-    "front",
-    "military",
-]
+# The rule data's one error class; the old name stays for callers.
+GazetteerError = RuleError
 
 PROPOSED_NAME = "proposed_name_never_used"
 ENDED = "ended"  # the body no longer exists on the document date
@@ -63,173 +61,9 @@ _SPACES = re.compile(r"\s+")
 _EDGE = "\"'“”‘’()[]«» \t\n.,;:"
 
 
-class GazetteerError(ValueError):
-    """A gazetteer data file is invalid."""
-
-
-# ---------------------------------------------------------------------------
-# Data files, validated on load
-
-
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CentralEntry(_Data):
-    """A central body, a government role or a non-government body."""
-
-    id: str = Field(pattern=r"^[a-z]+:[a-z0-9_]+$")
-    name: str
-    kind: EntityKind
-    rank: Rank
-    aliases: tuple[str, ...] = ()
-    # Codes used only inside a factored list ("Các Bộ: TC, XD, NV").
-    list_codes: tuple[str, ...] = ()
-    # Full titles of the head ("Thống đốc Ngân hàng Nhà nước"): a person_role mention.
-    head_titles: tuple[str, ...] = ()
-    # Names proposed before the 2025 votes and never adopted (domain.md 4.1).
-    proposed_names: tuple[str, ...] = ()
-    valid_from: Optional[dt.date] = None
-    valid_to: Optional[dt.date] = None
-    successor: Optional[str] = None
-    note: str = ""
-
-
-class CentralFile(_Data):
-    note: str = ""
-    entries: tuple[CentralEntry, ...]
-
-
-class OldProvince(_Data):
-    code: int = Field(ge=1, le=99)
-    type: Literal["province", "city"]
-    name: str
-    successor_code: int = Field(ge=1, le=99)
-    aliases: tuple[str, ...] = ()
-    typed_aliases: tuple[str, ...] = ()
-    note: str = ""
-
-
-class NewProvinceExtra(_Data):
-    code: int = Field(ge=1, le=99)
-    aliases: tuple[str, ...] = ()
-    typed_aliases: tuple[str, ...] = ()
-
-
-class ProvincesFile(_Data):
-    note: str = ""
-    old_valid_to: dt.date
-    new_valid_from: dt.date
-    old: tuple[OldProvince, ...]
-    new: tuple[NewProvinceExtra, ...] = ()
-
-
-class CollectiveEntry(_Data):
-    id: str = Field(pattern=r"^collective:[a-z0-9_]+$")
-    name: str
-    phrases: tuple[str, ...]
-    note: str = ""
-
-
-class CollectivesFile(_Data):
-    note: str = ""
-    entries: tuple[CollectiveEntry, ...]
-
-
-class DepartmentEntry(_Data):
-    name: str
-    aliases: tuple[str, ...] = ()
-    successor: Optional[str] = None
-
-
-class DepartmentsFile(_Data):
-    note: str = ""
-    entries: tuple[DepartmentEntry, ...]
-
-
-class ListHead(_Data):
-    id: str = Field(pattern=r"^list\.[a-z_]+$")
-    item: Literal["ministry", "province", "department"]
-    person_role: bool = False
-    phrases: tuple[str, ...]
-
-
-class FalseFriend(_Data):
-    id: str = Field(pattern=r"^false_friend\.[a-z_]+$")
-    prefixes: tuple[str, ...]
-
-
-class HeadKind(_Data):
-    prefix: str
-    kind: EntityKind
-
-
-class Grammar(_Data):
-    note: str = ""
-    honorifics: tuple[str, ...]
-    person_titles: tuple[str, ...]
-    rank_titles: dict[str, tuple[str, ...]]
-    province_types: dict[Literal["province", "city"], tuple[str, ...]]
-    pc_heads: tuple[str, ...]
-    district_types: tuple[str, ...]
-    commune_types: tuple[str, ...]
-    department_heads: tuple[str, ...]
-    ministry_head: str
-    local_qualifiers: tuple[str, ...]
-    list_separators: tuple[str, ...]
-    list_heads: tuple[ListHead, ...]
-    bare_province: tuple[str, ...]
-    bare_province_chair: tuple[str, ...]
-    bare_working_group: tuple[str, ...]
-    false_friends: tuple[FalseFriend, ...]
-    head_kinds: tuple[HeadKind, ...]
-
-
-class SpanPattern(_Data):
-    """One spaCy SpanRuler pattern (a line of ``span_patterns.jsonl``)."""
-
-    label: Literal["ACTOR"]
-    id: str = Field(pattern=r"^pattern\.[a-z0-9_.]+$")
-    pattern: Union[str, list[dict]]
-    note: str = ""
-
-    @field_validator("pattern")
-    @classmethod
-    def _regexes_compile(cls, value):
-        if isinstance(value, list):
-            for token in value:
-                for spec in token.values():
-                    if isinstance(spec, dict) and "REGEX" in spec:
-                        re.compile(spec["REGEX"])
-        return value
-
-
-def _read(name: str) -> str:
-    return resources.files(DATA_PACKAGE).joinpath(*DATA_DIR, name).read_text(encoding="utf-8")
-
-
-def _load(model: type[BaseModel], name: str):
-    try:
-        return model.model_validate(json.loads(_read(name)))
-    except json.JSONDecodeError as exc:
-        raise GazetteerError(f"{name}: invalid JSON: {exc}") from exc
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        raise GazetteerError(f"{name}: {loc}: {err['msg']}") from exc
-
-
 def load_span_patterns() -> list[SpanPattern]:
     """The SpanRuler patterns of ``span_patterns.jsonl``, validated."""
-    out = []
-    for n, line in enumerate(_read("span_patterns.jsonl").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            out.append(SpanPattern.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError, re.error) as exc:
-            raise GazetteerError(f"span_patterns.jsonl:{n}: {exc}") from exc
-    return out
+    return gazetteer_lines(SpanPattern, "span_patterns.jsonl")
 
 
 # ---------------------------------------------------------------------------
@@ -367,12 +201,12 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self._memo: dict[tuple, Optional[Resolution]] = {}
-        self.central = _load(CentralFile, "central.json")
-        self.others = _load(CentralFile, "other_bodies.json")
-        self.provinces = _load(ProvincesFile, "provinces.json")
-        self.collectives = _load(CollectivesFile, "collectives.json")
-        self.departments = _load(DepartmentsFile, "departments.json")
-        self.grammar = _load(Grammar, "grammar.json")
+        self.central = gazetteer_file(CentralFile, "central.json")
+        self.others = gazetteer_file(CentralFile, "other_bodies.json")
+        self.provinces = gazetteer_file(ProvincesFile, "provinces.json")
+        self.collectives = gazetteer_file(CollectivesFile, "collectives.json")
+        self.departments = gazetteer_file(DepartmentsFile, "departments.json")
+        self.grammar = gazetteer_file(Grammar, "grammar.json")
         self._patterns = load_span_patterns()
 
         self.entries: dict[str, _Entry] = {}
