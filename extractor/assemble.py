@@ -16,6 +16,7 @@ or the heading / lead-in that governs its list item.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Optional
 
 from spacy.language import Language
@@ -23,20 +24,57 @@ from spacy.tokens import Doc, Span, Token
 
 from .extensions import text_of
 from .normalize import fold
-from .resources import Cue, cue_lexicon, leader_titles
+from .resources import Cue, cue_functions, cue_lexicon, function_words, leader_titles
 from .rules import longest_spans
 
-# Cue functions that start a new clause after a comma.
-SPLIT_FUNCTIONS = {"modal", "prohibit", "urgency", "intensify", "require", "assign", "request",
-                   "permit"}  # fmt: skip
-# Cue functions that make a clause a directive wherever it stands.
-STRONG_FUNCTIONS = {"assign", "require", "request", "permit", "prohibit"}
-# Cue functions that make a clause a directive inside a conclusion or task section.
-WEAK_FUNCTIONS = {"modal", "urgency", "intensify", "lead", "coordinate", "emphasis"}
 # A comma starts a new verb phrase only between two phrases this long (content tokens):
 # shorter ones are lists inside one object ("phòng, chống dịch", "miễn, giảm lãi vay").
 MIN_SPLIT_CHUNK = 7
 PUNCT = {",", ";", ":", ".", "!", "?", "…", "...", "(", ")", "-", "–", "\"", "“", "”"}
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The cue-function table and the function words, as the assembler tests them."""
+
+    split: frozenset  # cue functions that start a new clause after a comma
+    strong: frozenset  # a directive wherever it stands
+    weak: frozenset  # a directive inside a conclusion or task section
+    frame: frozenset  # the frame around the action, not its first verb
+    speaking: frozenset  # a leader speaks with it
+    introduces_actor: frozenset  # the actor follows the cue
+    instructs: frozenset  # names whom it instructs
+    governs: dict  # function -> the modality it gives the clauses after it
+    comma_and: frozenset  # "," and the conjunctions
+    list_next: frozenset  # what can continue a factored list
+    list_inner: frozenset  # separators inside a factored list
+    coactor_sep: frozenset  # between coactors
+    plural: frozenset
+    new_action: frozenset
+    leading_fillers: frozenset
+    before_action: frozenset
+    first_person: frozenset
+    announce_last: frozenset
+    announce_last_two: tuple
+
+
+@cache
+def table() -> _Table:
+    """Built once from ``data/cue_functions.json`` and ``data/function_words.json``."""
+    cf, w = cue_functions(), function_words()
+    comma_and = frozenset((",", *w.conjunctions))
+    return _Table(
+        split=cf.with_flag("splits_clause"), strong=cf.gated("strong"), weak=cf.gated("weak"),
+        frame=cf.with_flag("frame"), speaking=cf.with_flag("speaking"),
+        introduces_actor=cf.with_flag("introduces_actor"), instructs=cf.with_flag("instructs"),
+        governs={f.id: f.governs.value for f in cf.functions if f.governs is not None},
+        comma_and=comma_and, list_next=comma_and | {":", "-", "–", "&"},
+        list_inner=comma_and | {":"}, coactor_sep=comma_and | set(w.coactor_joiners),
+        plural=frozenset(w.plural), new_action=frozenset(w.new_action),
+        leading_fillers=frozenset(w.leading_fillers), before_action=frozenset(w.before_action),
+        first_person=frozenset(w.first_person), announce_last=frozenset(w.list_announcers.last),
+        announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
+    )  # fmt: skip
 
 
 @dataclass
@@ -135,7 +173,7 @@ class DocIndex:
             i
             for entries in self.cues.values()
             for cue, span in entries
-            if cue.function in _FRAME_FUNCTIONS
+            if cue.function in table().frame
             for i in range(span.start, span.end)
         }
         self.leader_titles = leader_titles()
@@ -158,11 +196,12 @@ class DocIndex:
 
         doc = self.doc
         members_of = get_gazetteer().member_count
+        t = table()
         for start, actor in list(self.actors.items()):
-            if "các" not in actor.text.lower().split()[:3] and ":" not in actor.text:
+            if t.plural.isdisjoint(actor.text.lower().split()[:3]) and ":" not in actor.text:
                 continue
             nxt = actor.end
-            if nxt >= len(doc) or doc[nxt].text not in (",", "và", ":", "-", "–", "&"):
+            if nxt >= len(doc) or doc[nxt].text not in t.list_next:
                 if ":" not in actor.text:
                     continue  # nothing follows that could continue the list
             members = members_of(actor.text)
@@ -174,9 +213,9 @@ class DocIndex:
                 if tok.pos_ == "VERB" and tok.i in self.cues:
                     break
                 end += 1
-                if end < len(doc) and doc[end].text not in (",", "và", ":"):
+                if end < len(doc) and doc[end].text not in t.list_inner:
                     text = self.text[actor.start_char : doc[end - 1].idx + len(doc[end - 1].text)]
-                    if doc[end - 1].text not in (",", "và", ":"):
+                    if doc[end - 1].text not in t.list_inner:
                         grown = members_of(text)
                         if grown > members:
                             members, best = grown, end
@@ -336,9 +375,9 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     tok = tokens[k]
     if ix.cue(tok.i, {"coordinate", "report", "purpose", "attached"}):
         return False
-    if ix.cue(tok.i, SPLIT_FUNCTIONS | {"completion"}):
+    if ix.cue(tok.i, table().split | {"completion"}):
         return True
-    if tok.lower_ in ("đồng thời",):
+    if tok.lower_ in table().new_action:
         return True
     actor = ix.actors.get(tok.i)
     if actor is not None and _only_actors(current, ix):
@@ -377,15 +416,11 @@ def _only_actors(current: list[Token], ix: DocIndex) -> bool:
         if actor is not None:
             while k < len(current) and current[k].i < actor.end:
                 k += 1
-        elif current[k].lower_ in (",", "và"):
+        elif current[k].lower_ in table().comma_and:
             k += 1
         else:
             return False
     return True
-
-
-_FRAME_FUNCTIONS = {"assign", "require", "request", "modal", "urgency", "lead", "coordinate",
-                    "issuer_verb", "conclusion", "permit"}  # fmt: skip
 
 
 def _is_frame_token(tok: Token, ix: DocIndex) -> bool:
@@ -394,15 +429,12 @@ def _is_frame_token(tok: Token, ix: DocIndex) -> bool:
 
 # -- reading one clause -----------------------------------------------------------------
 
-_LEADING_FILLERS = {"và", "đồng thời", "cũng", "trong đó", "đặc biệt", "nhất là", "sau đó",
-                    "ngoài ra", "bên cạnh đó", "mặt khác", "đồng thời,"}  # fmt: skip
-
-
 def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clause:
     """Roles of one clause (see the module docstring for the order)."""
     c = Clause(tokens)
     n = len(tokens)
     p = 0
+    t = table()
 
     def at(functions):
         return ix.cue(tokens[p].i, functions) if p < n else None
@@ -420,7 +452,7 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
 
     if n > 3 and tokens[0].text == "(" and tokens[2].text == ")":
         p = 3  # "(1) rà soát ...": an inline enumeration marker
-    while p < n and (tokens[p].text in PUNCT or tokens[p].lower_ in _LEADING_FILLERS
+    while p < n and (tokens[p].text in PUNCT or tokens[p].lower_ in t.leading_fillers
                      or at({"filler"})):  # fmt: skip
         p += 1
     if p < n and (hit := at({"vocative"})):
@@ -445,7 +477,7 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
             q += 1  # the person's name after the title
         verb = None
         if q < n:  # an assigning reading of the verb wins over a merely speaking one
-            verb = ix.cue(tokens[q].i, {"assign", "require", "request", "permit"}) or ix.cue(
+            verb = ix.cue(tokens[q].i, t.introduces_actor) or ix.cue(
                 tokens[q].i, {"issuer_verb", "non_directive", "conclusion"}
             )
         if verb is not None:
@@ -460,7 +492,7 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
                 if p < n and tokens[p].text in (":", ","):
                     p += 1
     # Assigning cue with its actor after it: "Giao Bộ X ...", "đề nghị Tổ công tác ..."
-    hit = at({"assign", "require", "request", "permit"}) if p < n else None
+    hit = at(t.introduces_actor) if p < n else None
     if hit is not None and hit[0].after_leader and c.issuer is None:
         hit = None  # "Bộ X chỉ đạo ...": the verb is the action, not an assignment
     if hit is not None:
@@ -506,7 +538,7 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
         elif hit := at({"coordinate"}):
             c.cues.append(hit[0])
             p = _read_coactors(tokens, skip(hit[1]), ix, c)
-        elif tok.text == "," or tok.lower_ in ("cần", "cũng", "sớm"):
+        elif tok.text == "," or tok.lower_ in t.before_action:
             p += 1
         else:
             break
@@ -521,7 +553,7 @@ def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clau
 def _join_actors(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> int:
     """Several bodies in the actor's place are one actor: "Bộ Công an, Bộ Tài chính"."""
     n = len(tokens)
-    while p + 1 < n and tokens[p].lower_ in (",", "và"):
+    while p + 1 < n and tokens[p].lower_ in table().comma_and:
         nxt = ix.actors.get(tokens[p + 1].i)
         if nxt is None:
             break
@@ -586,7 +618,7 @@ def _read_coactors(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> int:
             c.coactors.append(Ref.of(actor, "coactor.after_phoi_hop"))
             while p < n and tokens[p].i < actor.end:
                 p += 1
-        elif tokens[p].lower_ in (",", "và", "cùng", "với") and c.coactors:
+        elif tokens[p].lower_ in table().coactor_sep and c.coactors:
             p += 1
         else:
             break
@@ -611,7 +643,7 @@ def _read_action(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> None:
             _set_deadline(c, dl)
             end = min(end, q)
             break
-        if tok.text in (",", "và") and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
+        if tok.text in table().comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
             report = tokens[q + 1]
             r = q + 2
             while r < n and tokens[r].i < report.i + 1:
@@ -811,6 +843,7 @@ def _read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optio
     prev_actor: Optional[Ref] = None
     governing: Optional[str] = frame.modality if frame is not None else None
     strong_seen = False
+    tb = table()
     issuer = _speaker_for(found, state, ix) if found is not None else state.issuer
     for c in readings:
         if c.issuer is not None and state.speaker is not None and _is_first_person(c.issuer, ix):
@@ -821,18 +854,19 @@ def _read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optio
         action_cues: set[str] = set()
         action_ids: list[str] = []
         if c.action is not None:
-            for t in c.tokens[c.action[0] : c.action[0] + 2]:
-                for cue, _ in ix.cues.get(t.i, []):
-                    if cue.function in STRONG_FUNCTIONS | WEAK_FUNCTIONS:
+            for tok in c.tokens[c.action[0] : c.action[0] + 2]:
+                for cue, _ in ix.cues.get(tok.i, []):
+                    if cue.function in tb.strong | tb.weak:
                         action_cues.add(cue.function)
                         action_ids.append(cue.id)
-        if functions & {"request"}:
+        governed = {tb.governs[f] for f in functions if f in tb.governs}
+        if "recommendation" in governed:  # "đề nghị" wins over an obligation before it
             governing = "recommendation"
-        elif functions & {"assign", "require"} and governing is None:
+        elif "obligation" in governed and governing is None:
             governing = "obligation"
-        strong = bool((functions | action_cues) & STRONG_FUNCTIONS) or strong_seen
-        strong_seen = strong_seen or bool(functions & {"assign", "require", "request"})
-        weak = bool((functions | action_cues) & WEAK_FUNCTIONS)
+        strong = bool((functions | action_cues) & tb.strong) or strong_seen
+        strong_seen = strong_seen or bool(functions & tb.instructs)
+        weak = bool((functions | action_cues) & tb.weak)
         own_actor = c.actor is not None and c.actor.rule == "actor.subject"
         if c.actor is None:
             c.actor = prev_actor
@@ -843,7 +877,7 @@ def _read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optio
             c.topic = frame.topic
         if c.deadline is None and frame is not None:
             c.deadline = frame.deadline
-        past = c.past or (past and not functions & STRONG_FUNCTIONS)
+        past = c.past or (past and not functions & tb.strong)
         # May the model propose here? Where the rules would listen to a weak cue.
         may_direct = (
             (state.conclusion_seen or leader_speaks or (frame is not None and frame.directive))
@@ -860,7 +894,7 @@ def _read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optio
         assessment = state.section == "assessment"
         head = c.tokens[c.action[0]]
         imperative = in_frame and head.pos_ == "VERB"
-        if strong and not (assessment and not functions & {"assign", "require", "request"}):
+        if strong and not (assessment and not functions & tb.instructs):
             confidence, rule = 0.9, "directive.strong_cue"
         elif weak and zone_open and not assessment:
             confidence, rule = 0.8, "directive.weak_cue_in_conclusion"
@@ -889,9 +923,6 @@ def _read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optio
     return records, readings
 
 
-_SPEAKING = {"issuer_verb", "conclusion", "assign", "require", "request", "permit"}
-
-
 def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
     """A leader speaking anywhere in the sentence: title, [name], [adverbs], verb.
 
@@ -911,7 +942,7 @@ def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
         while q < len(tokens) and adverbs < 2 and tokens[q].pos_ == "ADV" \
                 and not ix.cues.get(tokens[q].i):  # fmt: skip
             q, adverbs = q + 1, adverbs + 1
-        if q < len(tokens) and ix.cue(tokens[q].i, _SPEAKING):
+        if q < len(tokens) and ix.cue(tokens[q].i, table().speaking):
             return Ref.of(actor, "issuer.leader_verb")
     return None
 
@@ -926,12 +957,13 @@ def _speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
 def _announces_list(c: Clause, ix: DocIndex) -> bool:
     """A lead-in clause whose only object is the list below ("... các nội dung sau:")."""
     a0, a1 = c.action
-    words = [t.lower_ for t in c.tokens[a0:a1]]
-    return bool(words) and (words[-1] in ("sau", "dưới đây") or words[-2:] == ["như", "sau"])
+    t = table()
+    words = [w.lower_ for w in c.tokens[a0:a1]]
+    return bool(words) and (words[-1] in t.announce_last or words[-2:] in t.announce_last_two)
 
 
 def _is_first_person(ref: Ref, ix: DocIndex) -> bool:
-    return ix.text[ref.start : ref.end].lower() in ("tôi", "chúng tôi")
+    return ix.text[ref.start : ref.end].lower() in table().first_person
 
 
 def _record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,
@@ -953,6 +985,7 @@ def _record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,
 def _after_sentence(doc: Doc, tokens, readings, ix: DocIndex, state: WalkState, block,
                     s_end: int) -> None:  # fmt: skip
     """Update what later sentences inherit: the zone, the issuer, a lead-in frame."""
+    t = table()
     for tok in tokens:
         for cue, _span in ix.cues.get(tok.i, []):
             if cue.function == "conclusion":
@@ -974,10 +1007,11 @@ def _after_sentence(doc: Doc, tokens, readings, ix: DocIndex, state: WalkState, 
         functions = {cue.function for c in readings for cue in c.cues}
         # "..., đề nghị Tỉnh lưu ý một số nội dung sau:": the clause that names whom.
         lead = next((c for c in reversed(readings) if c.actor is not None
-                     and {q.function for q in c.cues} & {"assign", "require", "request"}),
+                     and {q.function for q in c.cues} & t.instructs),
                     next((c for c in reversed(readings) if c.actor is not None), readings[-1]))
-        if functions & (STRONG_FUNCTIONS | WEAK_FUNCTIONS | {"conclusion", "issuer_verb"}):
-            modality = "recommendation" if "request" in functions else None
+        if functions & (t.strong | t.weak | {"conclusion", "issuer_verb"}):
+            governed = {t.governs[f] for f in functions if f in t.governs}
+            modality = "recommendation" if "recommendation" in governed else None
             state.frames.append(Frame(block.level, actor=lead.actor, directive=True,
                                       modality=modality, deadline=lead.deadline,
                                       rule="frame.lead_in"))  # fmt: skip

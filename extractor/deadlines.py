@@ -21,28 +21,17 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Iterator, Literal, Optional
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import Iterator, Optional
 
 from .normalize import normalize_text
+from .resources import DeadlineRule, DeadlineRules, RuleError, Vocabulary, load
 from .schema import DeadlineKind, Granularity
 
-DATA_PACKAGE = "extractor"
-DATA_FILE = ("data", "deadline_patterns.json")
-
-ValueKind = Literal[
-    "date", "month", "quarter", "half", "year", "duration", "relative_period", "auto", "none"
-]
-Relation = Literal[
-    "before", "by", "on", "within_period", "within_duration", "from_now_until",
-    "before_event", "immediate", "urgent_no_date", "recurring", "ongoing",
-]  # fmt: skip
+__all__ = ["DeadlineRule", "DeadlineRuleError", "DeadlineRules", "Vocabulary", "find_deadlines",
+           "get_rules", "parse_deadline"]  # fmt: skip
 
 _MACRO = re.compile(r"\{([A-Z_]+)(?::(\d+))?\}")
 _GROUP_DEF = re.compile(r"\(\?P<([a-z_]+)>")
@@ -50,59 +39,8 @@ _GROUP_REF = re.compile(r"\(\?P=([a-z_]+)\)")
 _SUFFIX = re.compile(r"\d+$")
 
 
-class DeadlineRuleError(ValueError):
-    """``deadline_patterns.json`` is invalid."""
-
-
-class DeadlineRule(BaseModel):
-    """One deadline pattern and how to read its groups."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_]+$")
-    pattern: str
-    kind: DeadlineKind
-    relation: Relation
-    value: ValueKind
-    granularity: Optional[Granularity] = None
-    # "start": "trước tháng 6" is the day before June, unless "cuối/hết" is said.
-    anchor: Literal["end", "start"] = "end"
-    # The unit of a relative_period rule that has no unit group.
-    fixed_unit: Optional[Literal["week", "month", "quarter", "year"]] = None
-    # Recurring rules with a day: "trước ngày 20 hằng tháng".
-    day_rule: Optional[Literal["day", "day_month"]] = None
-
-
-class Vocabulary(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    roman: dict[str, int]
-    half: dict[str, int]
-    units: dict[str, Literal["day", "working_day", "week", "month", "quarter", "year"]]
-    number_words: dict[str, int]
-    relative: dict[str, int]
-    frequency: dict[str, str]
-    every_months: dict[str, str]
-    end_words: tuple[str, ...]
-    document_anchors: tuple[str, ...]
-
-
-class DeadlineRules(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    note: str = ""
-    macros: dict[str, str]
-    vocabulary: Vocabulary
-    rules: tuple[DeadlineRule, ...]
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> DeadlineRules:
-        seen = set()
-        for rule in self.rules:
-            if rule.id in seen:
-                raise ValueError(f"duplicate rule id {rule.id!r}")
-            seen.add(rule.id)
-        return self
+# The rule data's one error class; the old name stays for callers.
+DeadlineRuleError = RuleError
 
 
 @dataclass(frozen=True)
@@ -184,12 +122,7 @@ class DeadlineRuleSet:
 @lru_cache(maxsize=1)
 def get_rules() -> DeadlineRuleSet:
     """The deadline rules, loaded, validated and compiled once per process."""
-    path = resources.files(DATA_PACKAGE).joinpath(*DATA_FILE)
-    try:
-        data = DeadlineRules.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, ValidationError) as exc:
-        raise DeadlineRuleError(f"deadline_patterns.json: {exc}") from exc
-    return DeadlineRuleSet(data)
+    return DeadlineRuleSet(load(DeadlineRules, "deadline_patterns.json"))
 
 
 _INSIDE_WORD = re.compile(r"[\w/]")

@@ -14,7 +14,7 @@ from typing import Optional
 from spacy.tokens import Doc
 
 from .extensions import text_of
-from .resources import regex_rules
+from .resources import function_words, regex_rules
 
 
 @dataclass
@@ -57,10 +57,12 @@ def _outside(regions, start: int) -> bool:
 def _issuing_body(text: str) -> Optional[Found]:
     """The capitalised agency name heading the document (one or two lines)."""
     lines, pos = [], 0
+    words = function_words()
     for line in text.split("\n")[:8]:
         stripped = line.strip()
         if stripped and stripped.upper() == stripped and any(c.isalpha() for c in stripped):
-            if "CỘNG HÒA" in stripped or stripped.startswith("SỐ"):
+            if any(w in stripped for w in words.header_contains) \
+                    or stripped.startswith(words.header_starts):  # fmt: skip
                 break
             lines.append((pos, pos + len(line)))
         elif lines:

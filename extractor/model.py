@@ -269,11 +269,12 @@ def _trim_cue(label: str, start: int, end: int, text: str) -> tuple[int, int]:
         end -= 1
     if label != "ACTOR":
         return start, end
-    from .resources import cue_lexicon
+    from .resources import cue_functions, cue_lexicon
 
     low = text[start:end].lower()
+    instructs = cue_functions().with_flag("instructs")
     for cue in cue_lexicon().cues:
-        if cue.function in ("assign", "require", "request") and low.startswith(cue.phrase + " "):
+        if cue.function in instructs and low.startswith(cue.phrase + " "):
             return start + len(cue.phrase) + 1, end
     return start, end
 

@@ -160,10 +160,10 @@ def create_tokenizer(use_gazetteer: bool = True) -> Callable[[Language], Underth
     """Registered factory: underthesea segmentation, gazetteer names kept whole."""
 
     def make(nlp: Language) -> UndertheseaTokenizer:
-        from .resources import cue_lexicon, fixed_phrases
+        from .resources import cue_functions, cue_lexicon, fixed_phrases
 
-        verbs = [c.phrase for c in cue_lexicon().cues
-                 if c.function in ("assign", "require", "request", "permit")]  # fmt: skip
+        assigning = cue_functions().with_flag("introduces_actor")
+        verbs = [c.phrase for c in cue_lexicon().cues if c.function in assigning]
         return UndertheseaTokenizer(nlp.vocab, fixed_phrases() if use_gazetteer else (), verbs)
 
     return make

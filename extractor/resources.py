@@ -1,31 +1,57 @@
-"""Rule data shipped in the package: loaded with importlib.resources, validated by pydantic.
+"""The rule-data layer: every rule file's pydantic model, one loader, one error class.
 
-Each rule kind is a small pydantic model; unknown keys, bad enum values and
-regexes that do not compile fail at load time with the file and rule named.
+Rules ship in ``extractor/data/`` and are read with importlib.resources. A user rules
+folder (the environment variable ``EXTRACTOR_RULES``, medspaCy's habit of a user rule
+set beside the shipped one) is overlaid on it file by file: a file there replaces the
+shipped file of the same relative path, and is validated the same way. Each rule kind is
+a small frozen pydantic model; unknown keys, bad enum values, regexes that do not compile,
+duplicate ids and missing required ids fail at load time with the file and the rule named,
+always as :class:`RuleError`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
+import os
 import re
 from functools import cache
 from importlib import resources
-from typing import Literal, Optional
+from pathlib import Path
+from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .normalize import normalize_text
-from .schema import Modality
+from .schema import DeadlineKind, EntityKind, Granularity, Modality
 
 DATA_PACKAGE = "extractor"
+USER_RULES_ENV = "EXTRACTOR_RULES"
 
 
 class RuleError(ValueError):
-    """A shipped or user-given rule file is invalid."""
+    """A shipped or user-given rule file is invalid (the one error of the rule data)."""
+
+
+def user_rules_folder() -> Optional[Path]:
+    """The user's rules folder overlaid on the shipped one, if one is set."""
+    folder = os.environ.get(USER_RULES_ENV)
+    return Path(folder) if folder else None
 
 
 def data_path(*parts: str):
-    """Traversable for a file under ``extractor/data``."""
+    """Traversable for a rule file: the user's copy when there is one, else the shipped one."""
+    folder = user_rules_folder()
+    if folder is not None and folder.joinpath(*parts).is_file():
+        return folder.joinpath(*parts)
     return resources.files(DATA_PACKAGE).joinpath("data", *parts)
 
 
@@ -35,6 +61,62 @@ def read_json(*parts: str):
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise RuleError(f"{'/'.join(parts)}: invalid JSON: {exc}") from exc
+
+
+def _validation_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(x) for x in err["loc"])
+    return f"{loc}: {err['msg']}"
+
+
+def load(model, *parts: str):
+    """The one loader: a JSON rule file validated by its model; :class:`RuleError` names
+    the file and the failing field."""
+    try:
+        return model.model_validate(read_json(*parts))
+    except ValidationError as exc:
+        raise RuleError(f"{'/'.join(parts)}: {_validation_message(exc)}") from exc
+
+
+def load_lines(model, *parts: str) -> list:
+    """A JSON-lines rule file, one model per non-blank line; errors name the line."""
+    out = []
+    text = data_path(*parts).read_text(encoding="utf-8")
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(model.model_validate(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise RuleError(f"{'/'.join(parts)}:{n}: invalid JSON: {exc}") from exc
+        except ValidationError as exc:
+            raise RuleError(f"{'/'.join(parts)}:{n}: {_validation_message(exc)}") from exc
+    return out
+
+
+def require_ids(ids, required, name: str) -> None:
+    """Fail at load when a rule the code relies on is missing from a file."""
+    missing = sorted(set(required) - set(ids))
+    if missing:
+        raise RuleError(f"{name}: required rule ids missing: {', '.join(missing)}")
+
+
+def rule_data_hash() -> str:
+    """SHA-256 over every shipped rule file (path and bytes), for the model's meta.json:
+    a model trained on other rules is stale."""
+    digest = hashlib.sha256()
+    root = resources.files(DATA_PACKAGE).joinpath("data")
+
+    def walk(node, prefix=""):
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            if child.is_dir():
+                walk(child, f"{prefix}{child.name}/")
+            elif child.name.endswith((".json", ".jsonl", ".tsv")):
+                digest.update(f"{prefix}{child.name}\n".encode())
+                digest.update(child.read_bytes())
+
+    walk(root)
+    return digest.hexdigest()
 
 
 class _Rule(BaseModel):
@@ -139,15 +221,6 @@ class RegexRules(BaseModel):
         return [(r, r.compile()) for r in self.rules]
 
 
-def _load(model, *parts: str):
-    try:
-        return model.model_validate(read_json(*parts))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        raise RuleError(f"{'/'.join(parts)}: {loc}: {err['msg']}") from exc
-
-
 def check_unique_ids(ids, name: str) -> None:
     seen = set()
     for rule_id in ids:
@@ -156,10 +229,19 @@ def check_unique_ids(ids, name: str) -> None:
         seen.add(rule_id)
 
 
+# Rule ids the code reads by name: a file without one fails at load, not on first use.
+REQUIRED_IDS = {
+    "structure.json": ("marker.roman", "marker.number", "marker.letter", "marker.paren",
+                       "marker.dash", "marker.plus", "inline.enumeration", "speaker.turn"),
+    "metadata.json": ("meta.number", "meta.date_line", "meta.opening_date_full",
+                      "meta.opening_date_short", "meta.meeting_title"),
+}  # fmt: skip
+
+
 @cache
 def cue_lexicon() -> Lexicon:
     """The directive and non-directive cue lexicon (``data/cues.json``)."""
-    lex = _load(Lexicon, "cues.json")
+    lex = load(Lexicon, "cues.json")
     check_unique_ids((c.id for c in lex.cues), "cues.json")
     return lex
 
@@ -167,8 +249,9 @@ def cue_lexicon() -> Lexicon:
 @cache
 def regex_rules(name: str) -> RegexRules:
     """A regex rule file from ``data/`` (boilerplate, structure, metadata ...)."""
-    rules = _load(RegexRules, name)
+    rules = load(RegexRules, name)
     check_unique_ids((r.id for r in rules.rules), name)
+    require_ids((r.id for r in rules.rules), REQUIRED_IDS.get(name, ()), name)
     return rules
 
 
@@ -190,7 +273,7 @@ class DiscourseActors(BaseModel):
 @cache
 def discourse_actors() -> DiscourseActors:
     """Speaker, audience and generic collectives (``data/discourse_actors.json``)."""
-    data = _load(DiscourseActors, "discourse_actors.json")
+    data = load(DiscourseActors, "discourse_actors.json")
     check_unique_ids((g.id for g in data.groups), "discourse_actors.json")
     return data
 
@@ -204,10 +287,367 @@ def fixed_phrases() -> list[str]:
     return phrases
 
 
+class Leaders(_Rule):
+    note: str = ""
+    titles: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("titles")
+    @classmethod
+    def _non_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not all(value):
+            raise ValueError("titles must be non-empty strings")
+        return value
+
+
 @cache
 def leader_titles() -> tuple[str, ...]:
     """Lowercased titles of those who conclude (``data/leaders.json``), longest first."""
-    titles = read_json("leaders.json")["titles"]
-    if not all(isinstance(t, str) and t for t in titles):
-        raise RuleError("leaders.json: titles must be non-empty strings")
+    titles = load(Leaders, "leaders.json").titles
     return tuple(sorted((normalize_text(t).lower() for t in titles), key=len, reverse=True))
+
+
+class Section(_Rule):
+    id: str = Field(pattern=r"^section\.[a-z_]+$")
+    kind: Literal["assessment", "tasks"]
+    keywords: tuple[str, ...] = Field(min_length=1)
+
+
+class Sections(_Rule):
+    note: str = ""
+    sections: tuple[Section, ...]
+
+
+@cache
+def sections() -> Sections:
+    """Section titles and the kind of section they open (``data/sections.json``)."""
+    data = load(Sections, "sections.json")
+    check_unique_ids((sec.id for sec in data.sections), "sections.json")
+    return data
+
+
+class Organizations(_Rule):
+    note: str = ""
+    heads: tuple[str, ...] = Field(min_length=1)
+    collective_heads: tuple[str, ...] = Field(min_length=1)
+    stop_words: tuple[str, ...] = ()
+
+
+@cache
+def organizations() -> Organizations:
+    """Head nouns of bodies no gazetteer lists (``data/organizations.json``)."""
+    return load(Organizations, "organizations.json")
+
+
+class ListAnnouncers(_Rule):
+    last: tuple[str, ...]  # "... các nội dung sau:"
+    last_two: tuple[tuple[str, str], ...]  # "... như sau:"
+
+
+class FunctionWords(_Rule):
+    """The Vietnamese words the assembler, the rules and the metadata reader test tokens
+    against (``data/function_words.json``): the code names a role, the data gives words."""
+
+    note: str = ""
+    # "A và B": joins actors, coactors and list items.
+    conjunctions: tuple[str, ...] = Field(min_length=1)
+    # "các": a plural determiner before a collective or a factored list.
+    plural: tuple[str, ...] = Field(min_length=1)
+    # "đồng thời": after a comma, a new action starts.
+    new_action: tuple[str, ...]
+    # "và", "ngoài ra" ... at a clause start: not the action.
+    leading_fillers: tuple[str, ...]
+    # "cần", "cũng", "sớm" between the actor and the action: passed over.
+    before_action: tuple[str, ...]
+    # "cùng", "với" between coactors (besides the conjunctions).
+    coactor_joiners: tuple[str, ...]
+    # A lead-in whose object is the list below.
+    list_announcers: ListAnnouncers
+    # "tôi", "chúng tôi": the speaker of a transcript turn.
+    first_person: tuple[str, ...]
+    # Upper-case header lines that end the issuing body's name.
+    header_contains: tuple[str, ...]
+    header_starts: tuple[str, ...]
+
+
+@cache
+def function_words() -> FunctionWords:
+    """The function-word lists (``data/function_words.json``), normalized."""
+    data = read_json("function_words.json")
+    try:
+        words = FunctionWords.model_validate(_normalized_strings(data))
+    except ValidationError as exc:
+        raise RuleError(f"function_words.json: {_validation_message(exc)}") from exc
+    return words
+
+
+def _normalized_strings(value):
+    if isinstance(value, str):
+        return normalize_text(value)
+    if isinstance(value, list):
+        return [_normalized_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "note" else _normalized_strings(v) for k, v in value.items()}
+    return value
+
+
+class CueFunctionSpec(_Rule):
+    """What a cue function does to a clause: one row of ``data/cue_functions.json``."""
+
+    id: CueFunction
+    # The clause is a directive wherever it stands (strong), or inside a conclusion or
+    # task section (weak).
+    gate: Optional[Literal["strong", "weak"]] = None
+    # After a comma, a cue of this function starts a new clause.
+    splits_clause: bool = False
+    # Part of the frame around the action (cue, actor), not the action's first verb.
+    frame: bool = False
+    # Introduces the actor right after it ("giao Bộ X", "đề nghị Bộ X").
+    introduces_actor: bool = False
+    # Instructs someone by name: the clause's own actor, modality and governing cue.
+    instructs: bool = False
+    # The leader speaks: a sentence with one of these names its issuer.
+    speaking: bool = False
+    # The modality a governing cue of this function gives the clauses after it.
+    governs: Optional[Modality] = None
+    note: str = ""
+
+
+class CueFunctions(_Rule):
+    note: str = ""
+    functions: tuple[CueFunctionSpec, ...]
+
+    def with_flag(self, flag: str) -> frozenset[str]:
+        return frozenset(f.id for f in self.functions if getattr(f, flag))
+
+    def gated(self, gate: str) -> frozenset[str]:
+        return frozenset(f.id for f in self.functions if f.gate == gate)
+
+
+@cache
+def cue_functions() -> CueFunctions:
+    """The cue-function table (``data/cue_functions.json``); every function listed once."""
+    table = load(CueFunctions, "cue_functions.json")
+    ids = [f.id for f in table.functions]
+    check_unique_ids(ids, "cue_functions.json")
+    require_ids(ids, CueFunction.__args__, "cue_functions.json")
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Deadline rules (``data/deadline_patterns.json``)
+
+ValueKind = Literal[
+    "date", "month", "quarter", "half", "year", "duration", "relative_period", "auto", "none"
+]
+Relation = Literal[
+    "before", "by", "on", "within_period", "within_duration", "from_now_until",
+    "before_event", "immediate", "urgent_no_date", "recurring", "ongoing",
+]  # fmt: skip
+
+
+class DeadlineRule(_Rule):
+    """One deadline pattern and how to read its groups."""
+
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_]+$")
+    pattern: str
+    kind: DeadlineKind
+    relation: Relation
+    value: ValueKind
+    granularity: Optional[Granularity] = None
+    # "start": "trước tháng 6" is the day before June, unless "cuối/hết" is said.
+    anchor: Literal["end", "start"] = "end"
+    # The unit of a relative_period rule that has no unit group.
+    fixed_unit: Optional[Literal["week", "month", "quarter", "year"]] = None
+    # Recurring rules with a day: "trước ngày 20 hằng tháng".
+    day_rule: Optional[Literal["day", "day_month"]] = None
+
+
+class Vocabulary(_Rule):
+    roman: dict[str, int]
+    half: dict[str, int]
+    units: dict[str, Literal["day", "working_day", "week", "month", "quarter", "year"]]
+    number_words: dict[str, int]
+    relative: dict[str, int]
+    frequency: dict[str, str]
+    every_months: dict[str, str]
+    end_words: tuple[str, ...]
+    document_anchors: tuple[str, ...]
+
+
+class DeadlineRules(_Rule):
+    note: str = ""
+    macros: dict[str, str]
+    vocabulary: Vocabulary
+    rules: tuple[DeadlineRule, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> DeadlineRules:
+        seen = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"duplicate rule id {rule.id!r}")
+            seen.add(rule.id)
+        return self
+
+
+# ---------------------------------------------------------------------------
+# Gazetteer files (``data/gazetteer/``)
+
+GAZETTEER_DIR = "gazetteer"
+
+Rank = Literal[
+    "government",
+    "government_role",
+    "working_group",
+    "ministry",
+    "ministerial_agency",
+    "government_agency",
+    "national_assembly_body",
+    "party_body",
+    "state_role",
+    "judiciary",
+    "front",
+    "military",
+]
+
+
+class CentralEntry(_Rule):
+    """A central body, a government role or a non-government body."""
+
+    id: str = Field(pattern=r"^[a-z]+:[a-z0-9_]+$")
+    name: str
+    kind: EntityKind
+    rank: Rank
+    aliases: tuple[str, ...] = ()
+    # Codes used only inside a factored list ("Các Bộ: TC, XD, NV").
+    list_codes: tuple[str, ...] = ()
+    # Full titles of the head ("Thống đốc Ngân hàng Nhà nước"): a person_role mention.
+    head_titles: tuple[str, ...] = ()
+    # Names proposed before the 2025 votes and never adopted (domain.md 4.1).
+    proposed_names: tuple[str, ...] = ()
+    valid_from: Optional[dt.date] = None
+    valid_to: Optional[dt.date] = None
+    successor: Optional[str] = None
+    note: str = ""
+
+
+class CentralFile(_Rule):
+    note: str = ""
+    entries: tuple[CentralEntry, ...]
+
+
+class OldProvince(_Rule):
+    code: int = Field(ge=1, le=99)
+    type: Literal["province", "city"]
+    name: str
+    successor_code: int = Field(ge=1, le=99)
+    aliases: tuple[str, ...] = ()
+    typed_aliases: tuple[str, ...] = ()
+    note: str = ""
+
+
+class NewProvinceExtra(_Rule):
+    code: int = Field(ge=1, le=99)
+    aliases: tuple[str, ...] = ()
+    typed_aliases: tuple[str, ...] = ()
+
+
+class ProvincesFile(_Rule):
+    note: str = ""
+    old_valid_to: dt.date
+    new_valid_from: dt.date
+    old: tuple[OldProvince, ...]
+    new: tuple[NewProvinceExtra, ...] = ()
+
+
+class CollectiveEntry(_Rule):
+    id: str = Field(pattern=r"^collective:[a-z0-9_]+$")
+    name: str
+    phrases: tuple[str, ...]
+    note: str = ""
+
+
+class CollectivesFile(_Rule):
+    note: str = ""
+    entries: tuple[CollectiveEntry, ...]
+
+
+class DepartmentEntry(_Rule):
+    name: str
+    aliases: tuple[str, ...] = ()
+    successor: Optional[str] = None
+
+
+class DepartmentsFile(_Rule):
+    note: str = ""
+    entries: tuple[DepartmentEntry, ...]
+
+
+class ListHead(_Rule):
+    id: str = Field(pattern=r"^list\.[a-z_]+$")
+    item: Literal["ministry", "province", "department"]
+    person_role: bool = False
+    phrases: tuple[str, ...]
+
+
+class FalseFriend(_Rule):
+    id: str = Field(pattern=r"^false_friend\.[a-z_]+$")
+    prefixes: tuple[str, ...]
+
+
+class HeadKind(_Rule):
+    prefix: str
+    kind: EntityKind
+
+
+class Grammar(_Rule):
+    note: str = ""
+    honorifics: tuple[str, ...]
+    person_titles: tuple[str, ...]
+    rank_titles: dict[str, tuple[str, ...]]
+    province_types: dict[Literal["province", "city"], tuple[str, ...]]
+    pc_heads: tuple[str, ...]
+    district_types: tuple[str, ...]
+    commune_types: tuple[str, ...]
+    department_heads: tuple[str, ...]
+    ministry_head: str
+    local_qualifiers: tuple[str, ...]
+    list_separators: tuple[str, ...]
+    list_heads: tuple[ListHead, ...]
+    bare_province: tuple[str, ...]
+    bare_province_chair: tuple[str, ...]
+    bare_working_group: tuple[str, ...]
+    false_friends: tuple[FalseFriend, ...]
+    head_kinds: tuple[HeadKind, ...]
+
+
+class SpanPattern(_Rule):
+    """One spaCy SpanRuler pattern (a line of ``span_patterns.jsonl``)."""
+
+    label: Literal["ACTOR"]
+    id: str = Field(pattern=r"^pattern\.[a-z0-9_.]+$")
+    pattern: Union[str, list[dict]]
+    note: str = ""
+
+    @field_validator("pattern")
+    @classmethod
+    def _regexes_compile(cls, value):
+        if isinstance(value, list):
+            for token in value:
+                for spec in token.values():
+                    if isinstance(spec, dict) and "REGEX" in spec:
+                        try:
+                            re.compile(spec["REGEX"])
+                        except re.error as exc:
+                            raise ValueError(f"regex does not compile: {exc}") from exc
+        return value
+
+
+def gazetteer_file(model, name: str):
+    """A file of ``data/gazetteer/``, validated."""
+    return load(model, GAZETTEER_DIR, name)
+
+
+def gazetteer_lines(model, name: str) -> list:
+    """A JSON-lines file of ``data/gazetteer/``, validated line by line."""
+    return load_lines(model, GAZETTEER_DIR, name)

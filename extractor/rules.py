@@ -94,13 +94,14 @@ class OrganizationFinder:
     MAX_TOKENS = 12
 
     def __init__(self, nlp: Language, name: str):
-        from .resources import read_json
+        from .resources import function_words, organizations
 
-        data = read_json("organizations.json")
+        data = organizations()
         self.name = name
-        self.heads = {normalize_text(h).lower() for h in data["heads"]}
-        self.collective = {normalize_text(h).lower() for h in data["collective_heads"]}
-        self.stop = {normalize_text(w).lower() for w in data["stop_words"]}
+        self.heads = {normalize_text(h).lower() for h in data.heads}
+        self.collective = {normalize_text(h).lower() for h in data.collective_heads}
+        self.stop = {normalize_text(w).lower() for w in data.stop_words}
+        self.plural = frozenset(function_words().plural)  # "các"
 
     def _name_part(self, tok) -> bool:
         if tok.is_space or tok.lower_ in self.stop:
@@ -120,7 +121,7 @@ class OrganizationFinder:
             if tok.text == "-" and end + 1 < len(doc) and _capitalised(doc[end + 1]):
                 end += 1
                 continue
-            if tok.lower_ == "các" and end + 1 < len(doc) and _capitalised(doc[end + 1]):
+            if tok.lower_ in self.plural and end + 1 < len(doc) and _capitalised(doc[end + 1]):
                 end += 1  # "Ban Quản lý các Khu công nghiệp ..."
                 continue
             if not self._name_part(tok):
@@ -134,18 +135,19 @@ class OrganizationFinder:
         # Only the words that can open a name become Tokens: making one per word costs more.
         lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
         for i, low in enumerate(lowers):
-            if low not in self.heads and low != "các":
+            if low not in self.heads and low not in self.plural:
                 continue
             tok = doc[i]
             if low in self.heads and _capitalised(tok) and tok.i + 1 < len(doc):
                 nxt = doc[tok.i + 1]
-                if _capitalised(nxt) or nxt.lower_ == "các":
+                if _capitalised(nxt) or nxt.lower_ in self.plural:
                     end = self._extend(doc, tok.i + 1)
                     if end > tok.i + 1:
                         span = Span(doc, tok.i, end, label="ACTOR")
                         span.id_ = "actor.organization_head"
                         found.append(span)
-            elif low == "các" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in self.collective:
+            elif low in self.plural and tok.i + 1 < len(doc) \
+                    and doc[tok.i + 1].lower_ in self.collective:  # fmt: skip
                 end = self._extend(doc, tok.i + 2)
                 span = Span(doc, tok.i, end, label="ACTOR")
                 span.id_ = "actor.collective_head"

@@ -73,6 +73,9 @@ class Span(_Model):
 class Canonical(_Model):
     """The gazetteer entry an actor resolves to."""
 
+    # Frozen: the gazetteer's memo hands the same record to every entity naming the body.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     id: Optional[str] = None
     name: str
     kind: EntityKind

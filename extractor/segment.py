@@ -10,7 +10,6 @@ and cues are known (a comma inside "các bộ, ngành, địa phương" is no bo
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -23,7 +22,7 @@ from underthesea import sent_tokenize
 
 from .clean import Region
 from .extensions import text_of
-from .resources import RuleError, data_path, regex_rules
+from .resources import RuleError, regex_rules, sections
 
 MARKER_KINDS = {
     "marker.roman": "roman",
@@ -77,13 +76,10 @@ def _structure_rule(rule_id: str):
 @cache
 def section_keywords() -> list[tuple[str, str, str]]:
     """(folded keyword, section kind, rule id), longest keyword first."""
-    data = json.loads(data_path("sections.json").read_text(encoding="utf-8"))
     rows = []
-    for sec in data["sections"]:
-        if sec["kind"] not in ("assessment", "tasks"):
-            raise RuleError(f"sections.json: {sec['id']}: unknown kind {sec['kind']!r}")
-        for kw in sec["keywords"]:
-            rows.append((kw.lower(), sec["kind"], sec["id"]))
+    for sec in sections().sections:
+        for kw in sec.keywords:
+            rows.append((kw.lower(), sec.kind, sec.id))
     return sorted(rows, key=lambda r: -len(r[0]))
 
 

@@ -18,6 +18,7 @@ from typing import Callable, Optional
 
 from .corpus import CORPUS_DIR, corpus_hash, iter_split
 from .model import TrainingStats, models_dir, training_docs, write_docbin
+from .resources import rule_data_hash
 
 
 def _git_commit() -> Optional[str]:
@@ -78,6 +79,7 @@ def train(
         meta.update({
             "name": "directives",
             "corpus_hash": corpus_hash(CORPUS_DIR),
+            "rule_data_hash": rule_data_hash(),
             "commit": _git_commit(),
             "seed": seed if seed is not None else _config_seed(config),
             "training": {split: _stats_dict(st) for split, st in stats.items()},

@@ -169,23 +169,3 @@ def test_broken_rules_fail_loudly():
     data["rules"][0]["kind"] = "someday"
     with pytest.raises(ValueError):
         DeadlineRules.model_validate(data)
-
-
-def test_module_holds_no_vietnamese_words():
-    """Rules and words live in the data file: no Vietnamese string literal in the code."""
-    import ast
-
-    import extractor.deadlines as module
-
-    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr)
-    }
-    literals = [node.value for node in ast.walk(tree)
-                if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and id(node) not in docstrings]
-    vietnamese = set("ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
-    assert not [s for s in literals if vietnamese & set(s.lower())]

@@ -223,7 +223,7 @@ def test_resolutions_remembered_across_dates_are_those_computed_afresh(gaz):
     """Resolutions are remembered by the era of the date (between two days where a body
     begins or ends, or the nearer of two ended bodies changes): a name read for one day must
     resolve as it does for another day of the same era, and differ only across eras."""
-    bounds = [dt.date.fromordinal(b) for b in gaz._era_bounds]
+    bounds = [dt.date.fromordinal(b) for b in gaz.index.era_bounds]
     assert dt.date(2025, 3, 1) in bounds and dt.date(2025, 7, 1) in bounds
     days = sorted({b + dt.timedelta(days=d) for b in bounds for d in (-2, -1, 0, 1)}
                   | {dt.date(y, m, 15) for y in range(2016, 2029, 3) for m in (1, 7)})
@@ -237,9 +237,9 @@ def test_resolutions_remembered_across_dates_are_those_computed_afresh(gaz):
     for day in days:
         ctx = gaz.document_context(context, day)
         for surface in surfaces:
-            gaz._memo.clear()
+            gaz.memo.clear()
             fresh[day, surface] = gaz.resolve(surface, day, context=ctx)
-    gaz._memo.clear()
+    gaz.memo.clear()
     for surface in surfaces:  # each name through every day: later days reuse earlier ones
         for day in days:
             remembered = gaz.resolve(surface, day, context=gaz.document_context(context, day))

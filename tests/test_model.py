@@ -24,6 +24,17 @@ def test_shipped_model_was_trained_on_the_current_corpus():
     assert model_meta()["corpus_hash"] == corpus_hash(), "retrain: extractor train"
 
 
+def test_shipped_model_was_trained_on_the_current_rule_data():
+    # Fails when extractor/data/ changes and nobody ran `extractor train` again. Models
+    # trained before train.py recorded the hash have none: nothing to compare yet.
+    from extractor.resources import rule_data_hash
+
+    recorded = model_meta().get("rule_data_hash")
+    if recorded is None:
+        pytest.skip("models/directives/meta.json has no rule_data_hash yet: retrain to add it")
+    assert recorded == rule_data_hash(), "retrain: extractor train"
+
+
 def test_hybrid_mode_loads_offline_and_reads_the_seed(seed_path, extract, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     doc = extract(path=seed_path, mode="hybrid")
@@ -56,6 +67,9 @@ def test_tiny_training_run(tmp_path):
     meta = train(default_config(), out, limit=2, max_steps=4, seed=1, log=lambda _: None)
     assert (out / "meta.json").exists()
     assert json.loads((out / "meta.json").read_text())["corpus_hash"] == corpus_hash()
+    from extractor.resources import rule_data_hash
+
+    assert json.loads((out / "meta.json").read_text())["rule_data_hash"] == rule_data_hash()
     assert meta["training"]["train"]["directives"] > 0
     import spacy
 
