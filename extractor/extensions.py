@@ -8,7 +8,7 @@ DOC_ATTRS = {
     "skipped": None,  # list[clean.Region]
     "blocks": None,  # list[segment.Block]
     "directives": None,  # list[assemble.DirectiveRecord]
-    "clause_context": None,  # {clause start char: (actor, issuer, may_direct)}
+    "clause_context": None,  # {clause start char: assemble.ClauseContext}
     "text": None,  # the text the tokenizer was given (== Doc.text)
 }
 

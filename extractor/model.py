@@ -32,7 +32,7 @@ from spacy.util import minibatch, registry
 from spacy.vocab import Vocab
 from thinc.api import Ragged, get_current_ops
 
-from .assemble import DirectiveRecord, Ref, doc_index
+from .assemble import ClauseContext, DirectiveRecord, Ref, doc_index
 from .extensions import text_of
 
 CANDIDATES_KEY = "clause_candidates"
@@ -353,7 +353,7 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
             if (clause.start, clause.end) in covered or clause.score < PROPOSE:
                 continue
             ctx = (context or {}).get(clause.start)
-            if ctx is None or not ctx[2]:
+            if ctx is None or not ctx.may_direct:
                 continue  # outside a conclusion or task list: reports, praise, openings
             rec = _propose(clause, sp, ctx, text)
             if rec is not None:
@@ -441,7 +441,7 @@ def _actor_boundary(rec: DirectiveRecord, sp: SentencePrediction) -> None:
         return
 
 
-def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[tuple],
+def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[ClauseContext],
              text: str) -> Optional[DirectiveRecord]:  # fmt: skip
     """A directive the rules missed: the action tagged in the clause; the actor the
     rules read for the clause (its own or inherited), else the one tagged before it."""
@@ -450,7 +450,8 @@ def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[tupl
         return None
     action = actions[0]
     actors = _roles_in(sp, "ACTOR", clause.start, action.start)
-    inherited_actor, inherited_issuer, _ = context or (None, None, False)
+    inherited_actor = context.actor if context is not None else None
+    inherited_issuer = context.issuer if context is not None else None
     if not actors and inherited_actor is None:  # the sentence's subject, before the clause
         actors = _roles_in(sp, "ACTOR", sp.start, action.start)
     rec = DirectiveRecord(
@@ -509,7 +510,7 @@ class DirectiveModel:
             # Only where the vote can change something: a rule directive to score, or a
             # clause where a proposal would be allowed. Reports and praise are skipped.
             return any(view.offset <= s < view.end for s in starts) or any(
-                (ctx := context.get(c0)) is not None and ctx[2] for c0, _ in view.clauses
+                (ctx := context.get(c0)) is not None and ctx.may_direct for c0, _ in view.clauses
             )
 
         return sentence_views(doc, self.model.vocab, wanted)
