@@ -10,6 +10,11 @@ DOC_ATTRS = {
     "directives": None,  # list[assemble.DirectiveRecord]
     "clause_context": None,  # {clause start char: assemble.ClauseContext}
     "text": None,  # the text the tokenizer was given (== Doc.text)
+    "given_date": None,  # the document date the user gave (datetime.date), before the pipeline
+    "metadata": None,  # metadata.Metadata, its date the document date
+    "resolutions": None,  # {actor surface: gazetteer.Resolution}
+    "deadline_values": None,  # {deadline surface: deadlines.DeadlineValue}
+    "warnings": None,  # list[str]: what the stages found wrong, in text order
 }
 
 

@@ -45,6 +45,16 @@ RULE_WEIGHT = 0.5
 VETO = 0.03
 VETO_UNLESS_RULE = 0.75
 PROPOSE = 0.7
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The vote's thresholds (``pipeline.cfg`` sets them on the directive_model)."""
+
+    rule_weight: float = RULE_WEIGHT
+    veto: float = VETO
+    veto_unless_rule: float = VETO_UNLESS_RULE
+    propose: float = PROPOSE
 # Words the tagger may add to a rule's actor ("UBND các xã" + ", thị trấn"); a longer
 # span has swallowed a clause.
 MAX_ACTOR_EXTENSION = 6
@@ -329,8 +339,8 @@ def _reading(sent: Doc) -> tuple[tuple[tuple[float, str], ...], tuple[tuple[str,
 
 
 def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], text: str,
-            mode: str, context: Optional[dict] = None,
-            deadlines: tuple[Ref, ...] = ()) -> list[DirectiveRecord]:  # fmt: skip
+            mode: str, context: Optional[dict] = None, deadlines: tuple[Ref, ...] = (),
+            vote: Vote = Vote()) -> list[DirectiveRecord]:  # fmt: skip
     """The vote of rules and model (see the module docstring)."""
     out: list[DirectiveRecord] = []
     covered: set[tuple[int, int]] = set()
@@ -342,15 +352,16 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
             out.append(rec)
             continue
         covered.add((clause.start, clause.end))
-        if clause.score < VETO and rec.confidence < VETO_UNLESS_RULE:
+        if clause.score < vote.veto and rec.confidence < vote.veto_unless_rule:
             continue
-        rec.confidence = round(RULE_WEIGHT * rec.confidence + (1 - RULE_WEIGHT) * clause.score, 2)
+        rec.confidence = round(vote.rule_weight * rec.confidence
+                               + (1 - vote.rule_weight) * clause.score, 2)  # fmt: skip
         rec.rules.append("model.scored")
         _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text, tagged_actors)
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
-            if (clause.start, clause.end) in covered or clause.score < PROPOSE:
+            if (clause.start, clause.end) in covered or clause.score < vote.propose:
                 continue
             ctx = (context or {}).get(clause.start)
             if ctx is None or not ctx.may_direct:
@@ -472,11 +483,12 @@ def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[Clau
 class DirectiveModel:
     """spaCy component: rescores, completes or replaces ``doc._.directives``."""
 
-    def __init__(self, name: str, mode: str, path: str):
+    def __init__(self, name: str, mode: str, path: str, vote: Vote = Vote()):
         import spacy
 
         self.name = name
         self.mode = mode
+        self.vote = vote
         location = Path(path) if path else models_dir() / "directives"
         if not (location / "meta.json").exists():
             raise FileNotFoundError(
@@ -519,13 +531,20 @@ class DirectiveModel:
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
                           for s in doc.spans.get("deadlines", []))  # fmt: skip
         doc._.directives = combine(list(doc._.directives or []), preds, text_of(doc),
-                                   self.mode, doc._.clause_context or {}, deadlines)  # fmt: skip
+                                   self.mode, doc._.clause_context or {}, deadlines,
+                                   self.vote)  # fmt: skip
 
 
-@Language.factory("directive_model", default_config={"mode": "hybrid", "path": ""},
-                  assigns=["doc._.directives"], requires=["doc._.directives"])  # fmt: skip
-def create_directive_model(nlp: Language, name: str, mode: str, path: str) -> DirectiveModel:
-    return DirectiveModel(name, mode, path)
+@Language.factory(
+    "directive_model",
+    default_config={"mode": "hybrid", "path": "", "rule_weight": RULE_WEIGHT, "veto": VETO,
+                    "veto_unless_rule": VETO_UNLESS_RULE, "propose": PROPOSE},
+    assigns=["doc._.directives"], requires=["doc._.directives"],
+)  # fmt: skip
+def create_directive_model(nlp: Language, name: str, mode: str, path: str, rule_weight: float,
+                           veto: float, veto_unless_rule: float,
+                           propose: float) -> DirectiveModel:  # fmt: skip
+    return DirectiveModel(name, mode, path, Vote(rule_weight, veto, veto_unless_rule, propose))
 
 
 def model_meta(path: Optional[Path] = None) -> dict:
