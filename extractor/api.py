@@ -16,6 +16,7 @@ from typing import Iterable, Iterator, Optional, Union
 from . import DEFAULT_MODE, MODES, __version__
 from .assemble import DirectiveRecord, Ref
 from .extensions import text_of
+from .fields import fields
 from .metadata import Found
 from .normalize import normalize_text
 from .schema import (
@@ -90,20 +91,23 @@ class _Builder:
             recurrence=value.recurrence,
         )
 
+    def value(self, kind: str, value):
+        """A record's field as the contract's model, by the field's kind."""
+        if kind == "entity":
+            return self.entity(value)
+        if kind == "entities":
+            return [self.entity(r) for r in value]
+        if kind == "deadline":
+            return self.deadline(value)
+        if kind == "span":
+            return _span(self.text, value)
+        return value  # a label
+
     def directive(self, rec: DirectiveRecord, text_hash: str) -> Directive:
         key = f"{text_hash}:{rec.action.start}:{rec.action.end}"
         return Directive(
             id="d-" + hashlib.sha1(key.encode()).hexdigest()[:16],
-            issuer=self.entity(rec.issuer),
-            actor=self.entity(rec.actor),
-            coactors=[self.entity(r) for r in rec.coactors],
-            action=_span(self.text, rec.action),
-            topic=_span(self.text, rec.topic),
-            purpose=_span(self.text, rec.purpose),
-            report_to=self.entity(rec.report_to),
-            deadline=self.deadline(rec.deadline),
-            modality=rec.modality,
-            evidence=_span(self.text, rec.evidence),
+            **{f.name: self.value(f.kind, getattr(rec, f.name)) for f in fields()},
             confidence=rec.confidence,
             rules=list(dict.fromkeys(rec.rules)),
         )

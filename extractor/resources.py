@@ -443,6 +443,38 @@ def cue_functions() -> CueFunctions:
 
 
 # ---------------------------------------------------------------------------
+# The directive fields (``data/fields.json``) and presentation strings
+# (``data/presentation.json``), read through :mod:`extractor.fields`
+
+FieldKind = Literal["span", "entity", "entities", "deadline", "label"]
+
+
+class DirectiveField(_Rule):
+    name: str = Field(pattern=r"^[a-z_]+$")
+    kind: FieldKind
+    ner_label: Optional[str] = Field(default=None, pattern=r"^[A-Z_]+$")
+    csv_column: Optional[str] = None
+    csv_fallback: Optional[str] = None  # the field whose text fills an empty CSV cell
+    label_vi: str
+
+
+class FieldRegistry(_Rule):
+    note: str = ""
+    document_columns: dict[Literal["document", "date"], str]
+    fields: tuple[DirectiveField, ...]
+
+    def by_name(self) -> dict[str, DirectiveField]:
+        return {f.name: f for f in self.fields}
+
+
+class Presentation(_Rule):
+    note: str = ""
+    modality: dict[str, str]
+    review_status: dict[str, str]
+
+
+
+# ---------------------------------------------------------------------------
 # Deadline rules (``data/deadline_patterns.json``)
 
 ValueKind = Literal[
