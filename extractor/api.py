@@ -16,7 +16,8 @@ from typing import Iterable, Iterator, Optional, Union
 from . import DEFAULT_MODE, MODES, __version__
 from .assemble import DirectiveRecord, Ref
 from .extensions import text_of
-from .metadata import Found, read_metadata
+from .fields import fields
+from .metadata import Found
 from .normalize import normalize_text
 from .schema import (
     Deadline,
@@ -47,26 +48,19 @@ def _span(text: str, ref: Optional[Ref], cls=Span, **extra):
 
 
 class _Builder:
-    """Turns the pipeline's records into the contract's models."""
+    """Turns the pipeline's records into the contract's models; every reading (metadata,
+    gazetteer resolutions, deadline values) was made by the pipeline's components."""
 
-    def __init__(self, text: str, on: Optional[dt.date]):
-        from .gazetteer import get_gazetteer
-
-        self.text = text
-        self.on = on
-        self.gazetteer = get_gazetteer()
-        self.context = self.gazetteer.document_context(text, on, normalized=True)
-        self._resolved: dict = {}
-        self.warnings: list[str] = []
+    def __init__(self, doc):
+        self.text = text_of(doc)
+        self.resolutions = doc._.resolutions or {}
+        self.deadline_values = doc._.deadline_values or {}
 
     def entity(self, ref: Optional[Ref]) -> Optional[Entity]:
         if ref is None:
             return None
         surface = self.text[ref.start : ref.end]
-        res = self._resolved.get(surface)
-        if res is None:  # the issuer recurs on every directive: resolve each surface once
-            res = self._resolved[surface] = self.gazetteer.resolve(surface, self.on,
-                                                                   context=self.context)
+        res = self.resolutions[surface]
         return Entity(
             text=surface,
             start=ref.start,
@@ -82,14 +76,10 @@ class _Builder:
         return None if found is None else self.entity(Ref(found.start, found.end, found.rule))
 
     def deadline(self, ref: Optional[Ref]) -> Optional[Deadline]:
-        from .deadlines import parse_deadline
-
         if ref is None:
             return None
         surface = self.text[ref.start : ref.end]
-        value = parse_deadline(surface, self.on)
-        if value.warning:
-            self.warnings.append(f"deadline {surface!r}: {value.warning}")
+        value = self.deadline_values[surface]
         return Deadline(
             text=surface,
             start=ref.start,
@@ -101,20 +91,23 @@ class _Builder:
             recurrence=value.recurrence,
         )
 
+    def value(self, kind: str, value):
+        """A record's field as the contract's model, by the field's kind."""
+        if kind == "entity":
+            return self.entity(value)
+        if kind == "entities":
+            return [self.entity(r) for r in value]
+        if kind == "deadline":
+            return self.deadline(value)
+        if kind == "span":
+            return _span(self.text, value)
+        return value  # a label
+
     def directive(self, rec: DirectiveRecord, text_hash: str) -> Directive:
         key = f"{text_hash}:{rec.action.start}:{rec.action.end}"
         return Directive(
             id="d-" + hashlib.sha1(key.encode()).hexdigest()[:16],
-            issuer=self.entity(rec.issuer),
-            actor=self.entity(rec.actor),
-            coactors=[self.entity(r) for r in rec.coactors],
-            action=_span(self.text, rec.action),
-            topic=_span(self.text, rec.topic),
-            purpose=_span(self.text, rec.purpose),
-            report_to=self.entity(rec.report_to),
-            deadline=self.deadline(rec.deadline),
-            modality=rec.modality,
-            evidence=_span(self.text, rec.evidence),
+            **{f.name: self.value(f.kind, getattr(rec, f.name)) for f in fields()},
             confidence=rec.confidence,
             rules=list(dict.fromkeys(rec.rules)),
         )
@@ -150,10 +143,16 @@ def extract_texts(
 
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
-    prepared = (_prepare(raw_text, source) + (tuple(warnings),)
-                for raw_text, source, warnings in items)  # fmt: skip
-    pairs = build(mode).pipe(((text, (source, warnings)) for text, source, warnings in prepared),
-                             as_tuples=True, batch_size=batch_size)  # fmt: skip
+    pipeline = build(mode)
+
+    def docs():
+        for raw_text, source, warnings in items:
+            text, source = _prepare(raw_text, source)
+            doc = pipeline.make_doc(text)
+            doc._.given_date = doc_date  # read by the metadata stage
+            yield doc, (source, tuple(warnings))
+
+    pairs = pipeline.pipe(docs(), as_tuples=True, batch_size=batch_size)
     for doc, (source, warnings) in pairs:
         yield _document(doc, source, warnings, doc_date=doc_date, mode=mode, with_text=with_text)
 
@@ -172,8 +171,8 @@ def _document(doc, source: Source, warnings: tuple[str, ...], *, doc_date: Optio
               mode: str, with_text: bool) -> Document:  # fmt: skip
     """The contract's Document for a processed Doc."""
     text = text_of(doc)
-    meta = read_metadata(doc, doc_date)
-    builder = _Builder(text, meta.date)
+    meta = doc._.metadata
+    builder = _Builder(doc)
     text_hash = _sha256(text.encode("utf-8"))
     directives = [builder.directive(rec, text_hash) for rec in doc._.directives]
     meeting = None
@@ -195,7 +194,7 @@ def _document(doc, source: Source, warnings: tuple[str, ...], *, doc_date: Optio
                       reason=r.reason)  # fmt: skip
         for r in doc._.skipped or []
     ]
-    all_warnings = list(dict.fromkeys([*warnings, *meta.warnings, *builder.warnings]))
+    all_warnings = list(dict.fromkeys([*warnings, *meta.warnings, *(doc._.warnings or [])]))
     return Document(
         extractor_version=__version__,
         options=Options(mode=mode, doc_date=doc_date.isoformat() if doc_date else None,

@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from . import __version__
+from .fields import csv_headers, fields, presentation
 
-CSV_HEADERS = ["Văn bản", "Ngày", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ", "Nội dung",
-               "Thời hạn", "Loại chỉ đạo", "Câu gốc"]  # fmt: skip
-MODALITY_VI = {"obligation": "Bắt buộc", "prohibition": "Nghiêm cấm",
-               "recommendation": "Đề nghị", "permission": "Cho phép"}  # fmt: skip
+
+def __getattr__(name: str):
+    if name == "CSV_HEADERS":  # the clerk's columns, from the field registry
+        return csv_headers()
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -389,21 +391,9 @@ def csv_rows(document: dict) -> list[list[str]]:
     rows = []
     info = document.get("document") or {}
     name = info.get("number") or Path(document["source"].get("path") or "-").name
+    columns = [f for f in fields() if f.csv_column]
     for d in document["directives"]:
-        actor = d.get("actor") or {}
-        deadline = d.get("deadline") or {}
-        rows.append([
-            name,
-            info.get("date") or "",
-            ((actor.get("canonical") or {}).get("name") or actor.get("text") or ""),
-            "; ".join(((c.get("canonical") or {}).get("name") or c["text"])
-                      for c in d.get("coactors", [])),
-            d["action"]["text"],
-            (d.get("topic") or {}).get("text") or (d.get("purpose") or {}).get("text") or "",
-            deadline.get("date") or deadline.get("text") or "",
-            MODALITY_VI.get(d["modality"], d["modality"]),
-            d["evidence"]["text"],
-        ])  # fmt: skip
+        rows.append([name, info.get("date") or "", *(_csv_cell(f, d) for f in columns)])
     return rows
 
 
@@ -417,11 +407,34 @@ def spreadsheet_cell(value: str) -> str:
     return "'" + value if len(value) > 1 and value.startswith(_FORMULA_START) else value
 
 
+def _entity_name(e: dict) -> str:
+    return (e.get("canonical") or {}).get("name") or e.get("text") or ""
+
+
+def _csv_cell(f, d: dict) -> str:
+    """A directive field as the clerk reads it: a body's canonical name, a deadline's date,
+    a label in Vietnamese, a span's text (or its fallback field's)."""
+    value = d.get(f.name)
+    if f.kind == "entity":
+        return _entity_name(value or {})
+    if f.kind == "entities":
+        return "; ".join(_entity_name(c) for c in value or [])
+    if f.kind == "deadline":
+        return (value or {}).get("date") or (value or {}).get("text") or ""
+    if f.kind == "label":
+        labels = getattr(presentation(), f.name)
+        return labels.get(value, value)
+    text = (value or {}).get("text")
+    if not text and f.csv_fallback:
+        text = (d.get(f.csv_fallback) or {}).get("text")
+    return text or ""
+
+
 def to_csv(documents: list[dict]) -> str:
     """The clerk's CSV of ``documents`` (UTF-8 with BOM), every cell safe to open in Excel."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
+    writer.writerow(csv_headers())
     for doc in documents:
         writer.writerows([spreadsheet_cell(c) for c in row] for row in csv_rows(doc))
     return "\ufeff" + buf.getvalue()  # BOM: Excel then reads UTF-8

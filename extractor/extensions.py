@@ -8,8 +8,13 @@ DOC_ATTRS = {
     "skipped": None,  # list[clean.Region]
     "blocks": None,  # list[segment.Block]
     "directives": None,  # list[assemble.DirectiveRecord]
-    "clause_context": None,  # {clause start char: (actor, issuer, may_direct)}
+    "clause_context": None,  # {clause start char: assemble.ClauseContext}
     "text": None,  # the text the tokenizer was given (== Doc.text)
+    "given_date": None,  # the document date the user gave (datetime.date), before the pipeline
+    "metadata": None,  # metadata.Metadata, its date the document date
+    "resolutions": None,  # {actor surface: gazetteer.Resolution}
+    "deadline_values": None,  # {deadline surface: deadlines.DeadlineValue}
+    "warnings": None,  # list[str]: what the stages found wrong, in text order
 }
 
 

@@ -32,12 +32,12 @@ from spacy.util import minibatch, registry
 from spacy.vocab import Vocab
 from thinc.api import Ragged, get_current_ops
 
-from .assemble import DirectiveRecord, Ref, doc_index
+from .assemble import ClauseContext, DirectiveRecord, Ref, doc_index
 from .extensions import text_of
+from .fields import fields
 
 CANDIDATES_KEY = "clause_candidates"
 DIRECTIVES_KEY = "directives"
-ROLE_LABELS = ("ACTOR", "COACTOR", "ACTION", "TOPIC", "PURPOSE", "DEADLINE", "REPORT_TO", "ISSUER")
 MODALITY_LABELS = {"OBLIGATION": "obligation", "PROHIBITION": "prohibition",
                    "RECOMMENDATION": "recommendation", "PERMISSION": "permission"}  # fmt: skip
 # Tuned on the dev split (never on test): see README "Results".
@@ -45,6 +45,16 @@ RULE_WEIGHT = 0.5
 VETO = 0.03
 VETO_UNLESS_RULE = 0.75
 PROPOSE = 0.7
+
+
+@dataclass(frozen=True)
+class Vote:
+    """The vote's thresholds (``pipeline.cfg`` sets them on the directive_model)."""
+
+    rule_weight: float = RULE_WEIGHT
+    veto: float = VETO
+    veto_unless_rule: float = VETO_UNLESS_RULE
+    propose: float = PROPOSE
 # Words the tagger may add to a rule's actor ("UBND các xã" + ", thị trấn"); a longer
 # span has swallowed a clause.
 MAX_ACTOR_EXTENSION = 6
@@ -229,13 +239,16 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _role_spans(d) -> Iterator[tuple[str, object]]:
-    for name, span in (("ACTOR", d.actor), ("ACTION", d.action), ("TOPIC", d.topic),
-                       ("PURPOSE", d.purpose), ("DEADLINE", d.deadline),
-                       ("REPORT_TO", d.report_to), ("ISSUER", d.issuer)):  # fmt: skip
-        if span is not None:
-            yield name, span
-    for span in d.coactors:
-        yield "COACTOR", span
+    """A gold directive's role spans with their NER labels (the field registry's), one-span
+    fields first, then the lists."""
+    tagged = [f for f in fields() if f.ner_label]
+    for f in tagged:
+        if f.kind != "entities" and (span := getattr(d, f.name)) is not None:
+            yield f.ner_label, span
+    for f in tagged:
+        if f.kind == "entities":
+            for span in getattr(d, f.name):
+                yield f.ner_label, span
 
 
 def write_docbin(docs: list[Doc], path: Path) -> None:
@@ -329,8 +342,8 @@ def _reading(sent: Doc) -> tuple[tuple[tuple[float, str], ...], tuple[tuple[str,
 
 
 def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], text: str,
-            mode: str, context: Optional[dict] = None,
-            deadlines: tuple[Ref, ...] = ()) -> list[DirectiveRecord]:  # fmt: skip
+            mode: str, context: Optional[dict] = None, deadlines: tuple[Ref, ...] = (),
+            vote: Vote = Vote()) -> list[DirectiveRecord]:  # fmt: skip
     """The vote of rules and model (see the module docstring)."""
     out: list[DirectiveRecord] = []
     covered: set[tuple[int, int]] = set()
@@ -342,18 +355,19 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
             out.append(rec)
             continue
         covered.add((clause.start, clause.end))
-        if clause.score < VETO and rec.confidence < VETO_UNLESS_RULE:
+        if clause.score < vote.veto and rec.confidence < vote.veto_unless_rule:
             continue
-        rec.confidence = round(RULE_WEIGHT * rec.confidence + (1 - RULE_WEIGHT) * clause.score, 2)
+        rec.confidence = round(vote.rule_weight * rec.confidence
+                               + (1 - vote.rule_weight) * clause.score, 2)  # fmt: skip
         rec.rules.append("model.scored")
         _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text, tagged_actors)
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
-            if (clause.start, clause.end) in covered or clause.score < PROPOSE:
+            if (clause.start, clause.end) in covered or clause.score < vote.propose:
                 continue
             ctx = (context or {}).get(clause.start)
-            if ctx is None or not ctx[2]:
+            if ctx is None or not ctx.may_direct:
                 continue  # outside a conclusion or task list: reports, praise, openings
             rec = _propose(clause, sp, ctx, text)
             if rec is not None:
@@ -441,7 +455,7 @@ def _actor_boundary(rec: DirectiveRecord, sp: SentencePrediction) -> None:
         return
 
 
-def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[tuple],
+def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[ClauseContext],
              text: str) -> Optional[DirectiveRecord]:  # fmt: skip
     """A directive the rules missed: the action tagged in the clause; the actor the
     rules read for the clause (its own or inherited), else the one tagged before it."""
@@ -450,7 +464,8 @@ def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[tupl
         return None
     action = actions[0]
     actors = _roles_in(sp, "ACTOR", clause.start, action.start)
-    inherited_actor, inherited_issuer, _ = context or (None, None, False)
+    inherited_actor = context.actor if context is not None else None
+    inherited_issuer = context.issuer if context is not None else None
     if not actors and inherited_actor is None:  # the sentence's subject, before the clause
         actors = _roles_in(sp, "ACTOR", sp.start, action.start)
     rec = DirectiveRecord(
@@ -471,11 +486,12 @@ def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[tupl
 class DirectiveModel:
     """spaCy component: rescores, completes or replaces ``doc._.directives``."""
 
-    def __init__(self, name: str, mode: str, path: str):
+    def __init__(self, name: str, mode: str, path: str, vote: Vote = Vote()):
         import spacy
 
         self.name = name
         self.mode = mode
+        self.vote = vote
         location = Path(path) if path else models_dir() / "directives"
         if not (location / "meta.json").exists():
             raise FileNotFoundError(
@@ -509,7 +525,7 @@ class DirectiveModel:
             # Only where the vote can change something: a rule directive to score, or a
             # clause where a proposal would be allowed. Reports and praise are skipped.
             return any(view.offset <= s < view.end for s in starts) or any(
-                (ctx := context.get(c0)) is not None and ctx[2] for c0, _ in view.clauses
+                (ctx := context.get(c0)) is not None and ctx.may_direct for c0, _ in view.clauses
             )
 
         return sentence_views(doc, self.model.vocab, wanted)
@@ -518,13 +534,20 @@ class DirectiveModel:
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
                           for s in doc.spans.get("deadlines", []))  # fmt: skip
         doc._.directives = combine(list(doc._.directives or []), preds, text_of(doc),
-                                   self.mode, doc._.clause_context or {}, deadlines)  # fmt: skip
+                                   self.mode, doc._.clause_context or {}, deadlines,
+                                   self.vote)  # fmt: skip
 
 
-@Language.factory("directive_model", default_config={"mode": "hybrid", "path": ""},
-                  assigns=["doc._.directives"], requires=["doc._.directives"])  # fmt: skip
-def create_directive_model(nlp: Language, name: str, mode: str, path: str) -> DirectiveModel:
-    return DirectiveModel(name, mode, path)
+@Language.factory(
+    "directive_model",
+    default_config={"mode": "hybrid", "path": "", "rule_weight": RULE_WEIGHT, "veto": VETO,
+                    "veto_unless_rule": VETO_UNLESS_RULE, "propose": PROPOSE},
+    assigns=["doc._.directives"], requires=["doc._.directives"],
+)  # fmt: skip
+def create_directive_model(nlp: Language, name: str, mode: str, path: str, rule_weight: float,
+                           veto: float, veto_unless_rule: float,
+                           propose: float) -> DirectiveModel:  # fmt: skip
+    return DirectiveModel(name, mode, path, Vote(rule_weight, veto, veto_unless_rule, propose))
 
 
 def model_meta(path: Optional[Path] = None) -> dict:

@@ -9,8 +9,20 @@ import spacy
 from spacy.language import Language
 
 # Registering factories, tokenizers and misc functions is an import side effect.
-from . import DEFAULT_MODE, MODES, assemble, clean, nlp, rules, segment  # noqa: F401
+from . import (  # noqa: F401
+    DEFAULT_MODE,
+    MODES,
+    assemble,
+    clean,
+    components,
+    model,
+    nlp,
+    rules,
+    segment,
+)
 from .resources import DATA_PACKAGE
+
+MODEL_STAGE = "directive_model"
 
 
 def load_config():
@@ -23,16 +35,16 @@ def load_config():
 def build(mode: str = DEFAULT_MODE) -> Language:
     """The pipeline for a mode, built and initialized once per process.
 
-    ``rules``: the rule components alone. ``model`` and ``hybrid``: the same,
-    then the trained components of ``models/directives`` (see :mod:`extractor.model`).
+    ``rules``: the config without the trained ``directive_model``. ``model`` and
+    ``hybrid``: the same with it, in that mode (see :mod:`extractor.model`).
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
     config = load_config()
-    pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    pipeline.initialize()
+    exclude = [MODEL_STAGE] if mode == "rules" else []
     if mode != "rules":
-        from . import model  # noqa: F401  (registers the directive_model factory)
-
-        pipeline.add_pipe("directive_model", config={"mode": mode})
+        config["components"][MODEL_STAGE]["mode"] = mode
+    pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True,
+                                                 exclude=exclude)  # fmt: skip
+    pipeline.initialize()
     return pipeline

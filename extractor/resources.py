@@ -159,8 +159,8 @@ class Cue(_Rule):
     id: str = Field(pattern=r"^[a-z0-9_.]+$")
     phrase: str = Field(min_length=1)
     function: CueFunction
+    # The modality the cue gives its clause (required where the function table names one).
     modality: Optional[Modality] = None
-    strength: int = Field(default=1, ge=0, le=3)
     # The cue only counts when the preceding token is not one of these (lowercase).
     not_after: tuple[str, ...] = ()
     # The cue only counts when the next token is not one of these (lowercase).
@@ -243,6 +243,11 @@ def cue_lexicon() -> Lexicon:
     """The directive and non-directive cue lexicon (``data/cues.json``)."""
     lex = load(Lexicon, "cues.json")
     check_unique_ids((c.id for c in lex.cues), "cues.json")
+    required = {f.id: f.modality for f in cue_functions().functions if f.modality is not None}
+    for cue in lex.cues:
+        if cue.function in required and cue.modality != required[cue.function]:
+            raise RuleError(f"cues.json: {cue.id}: a {cue.function} cue must have modality "
+                            f"{required[cue.function].value}")  # fmt: skip
     return lex
 
 
@@ -261,6 +266,8 @@ class DiscourseGroup(_Rule):
     phrases: tuple[str, ...] = ()
     # spaCy token patterns, for what a phrase cannot say (a capitalised "Tỉnh").
     token_patterns: tuple[tuple[dict, ...], ...] = ()
+    # The audience ("các đồng chí ở Sở Y tế"): the body named after it is the actor.
+    audience: bool = False
     note: str = ""
 
 
@@ -409,6 +416,8 @@ class CueFunctionSpec(_Rule):
     speaking: bool = False
     # The modality a governing cue of this function gives the clauses after it.
     governs: Optional[Modality] = None
+    # The modality every cue of this function must carry (checked when cues.json loads).
+    modality: Optional[Modality] = None
     note: str = ""
 
 
@@ -431,6 +440,38 @@ def cue_functions() -> CueFunctions:
     check_unique_ids(ids, "cue_functions.json")
     require_ids(ids, CueFunction.__args__, "cue_functions.json")
     return table
+
+
+# ---------------------------------------------------------------------------
+# The directive fields (``data/fields.json``) and presentation strings
+# (``data/presentation.json``), read through :mod:`extractor.fields`
+
+FieldKind = Literal["span", "entity", "entities", "deadline", "label"]
+
+
+class DirectiveField(_Rule):
+    name: str = Field(pattern=r"^[a-z_]+$")
+    kind: FieldKind
+    ner_label: Optional[str] = Field(default=None, pattern=r"^[A-Z_]+$")
+    csv_column: Optional[str] = None
+    csv_fallback: Optional[str] = None  # the field whose text fills an empty CSV cell
+    label_vi: str
+
+
+class FieldRegistry(_Rule):
+    note: str = ""
+    document_columns: dict[Literal["document", "date"], str]
+    fields: tuple[DirectiveField, ...]
+
+    def by_name(self) -> dict[str, DirectiveField]:
+        return {f.name: f for f in self.fields}
+
+
+class Presentation(_Rule):
+    note: str = ""
+    modality: dict[str, str]
+    review_status: dict[str, str]
+
 
 
 # ---------------------------------------------------------------------------

@@ -67,7 +67,7 @@ class DeadlineFinder:
             if span is not None:
                 span.id_ = m.rule
                 spans.append(span)
-        doc.spans["deadlines"] = spans
+        doc.spans["deadlines"] = outside_skipped(doc, spans)
         return doc
 
 
@@ -131,6 +131,7 @@ class OrganizationFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found = list(doc.spans.get("actors", []))
+        known = len(found)
         strings = doc.vocab.strings
         # Only the words that can open a name become Tokens: making one per word costs more.
         lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
@@ -152,7 +153,7 @@ class OrganizationFinder:
                 span = Span(doc, tok.i, end, label="ACTOR")
                 span.id_ = "actor.collective_head"
                 found.append(span)
-        doc.spans["actors"] = found
+        doc.spans["actors"] = found[:known] + outside_skipped(doc, found[known:])
         return doc
 
 
@@ -268,7 +269,17 @@ class WindowedSpanRuler(SpanRuler):
             for m_id, start, end in matches
             if start != end
         }  # fmt: skip
-        return sorted(found)
+        return sorted(outside_skipped(doc, found))
+
+
+def outside_skipped(doc: Doc, spans):
+    """The spans that do not start in a region the cleaner skipped (it runs first, so no
+    later stage has to mask them again)."""
+    regions = doc._.skipped or []
+    if not regions:
+        return list(spans)
+    return [s for s in spans
+            if not any(r.start <= s.start_char < r.end for r in regions)]  # fmt: skip
 
 
 @Language.factory(

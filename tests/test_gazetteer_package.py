@@ -1,12 +1,10 @@
 """The gazetteer package's parts: frozen answers, one bounded memo, pure temporal logic,
-the resolver's named steps, and function size."""
+and the resolver's named steps (function size: tests/test_assemble_package.py)."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +14,6 @@ from extractor.gazetteer.records import Entry, Hit
 from extractor.gazetteer.resolver import STEPS
 from extractor.gazetteer.temporal import pick, validity_flags
 from extractor.schema import EntityKind
-
-PACKAGE = Path(__file__).resolve().parent.parent / "extractor" / "gazetteer"
 
 
 @pytest.fixture(scope="module")
@@ -97,15 +93,3 @@ def test_member_count_reads_the_document_date(gaz):
     assert gaz.member_count(surface, dt.date(2024, 1, 1)) == len(
         gaz.resolve(surface, dt.date(2024, 1, 1)).members
     )
-
-
-def _functions(path: Path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-
-
-@pytest.mark.parametrize("module", sorted(p.name for p in PACKAGE.glob("*.py")))
-def test_no_function_over_60_lines(module):
-    long = [(f.name, f.end_lineno - f.lineno + 1) for f in _functions(PACKAGE / module)
-            if f.end_lineno - f.lineno + 1 > 60]  # fmt: skip
-    assert not long

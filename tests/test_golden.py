@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from extractor import MODES
+
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.txt"))
 OPTIONAL = ("issuer", "report_to", "purpose")
@@ -31,11 +33,29 @@ def _summary(d) -> dict:
     }
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_golden_document(name, extract):
+# Where the trained model alone (--mode model) falls short of the hand-written readings;
+# strict, so a fix shows up as a failure to take the entry off.
+MODEL_ALONE_MISSES = {
+    "press_repeated": "a deadline read as the bare 'khẩn trương' before the dated one",
+    "provincial": "an action cut at the first comma of its object list",
+    "vpcp_notice": "a coactor with its qualifier ('có dự án đi qua') not tagged",
+}
+
+
+def _cases():
+    for name in CASES:
+        for mode in MODES:
+            marks = []
+            if mode == "model" and name in MODEL_ALONE_MISSES:
+                marks = [pytest.mark.xfail(reason=MODEL_ALONE_MISSES[name], strict=True)]
+            yield pytest.param(name, mode, marks=marks, id=f"{name}-{mode}")
+
+
+@pytest.mark.parametrize("name,mode", list(_cases()))
+def test_golden_document(name, mode, extract):
     text = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
     expected = json.loads((GOLDEN / f"{name}.expected.json").read_text(encoding="utf-8"))
-    doc = extract(text)
+    doc = extract(text, mode=mode)
     got = [_summary(d) for d in doc.directives]
     assert [(g["actor"], g["action"]) for g in got] == [
         (e["actor"], e["action"]) for e in expected["directives"]
@@ -52,7 +72,7 @@ def test_golden_document(name, extract):
     for key in ("number", "date"):
         if key in expected:
             assert getattr(doc.document, key) == expected[key]
-    text_n = extract(text, with_text=True).text
+    text_n = extract(text, mode=mode, with_text=True).text
     for d in doc.directives:  # every span is grounded in the normalized text
         assert text_n[d.action.start : d.action.end] == d.action.text
         assert text_n[d.evidence.start : d.evidence.end] == d.evidence.text

@@ -43,9 +43,17 @@ def test_hybrid_mode_loads_offline_and_reads_the_seed(seed_path, extract, monkey
 
 
 def test_model_mode_returns_only_model_directives(extract):
+    # The text this test used ("1. Giao Bộ Tài chính chủ trì rà soát các khoản phí, báo cáo
+    # ...") gets no ACTION span from the tagger, so the model proposed nothing and the test
+    # passed on an empty output; it must now find the two directives.
     text = ("Thủ tướng Chính phủ kết luận như sau:\n"
-            "1. Giao Bộ Tài chính chủ trì rà soát các khoản phí, báo cáo Thủ tướng Chính phủ.")
+            "1. Giao Bộ Tài chính rà soát các khoản phí, lệ phí trong tháng 6/2024.\n"
+            "2. Bộ Xây dựng khẩn trương hoàn thiện dự thảo Nghị định.")
     doc = extract(text, mode="model")
+    assert [(d.actor.text, d.action.text) for d in doc.directives] == [
+        ("Bộ Tài chính", "rà soát các khoản phí, lệ phí"),
+        ("Bộ Xây dựng", "hoàn thiện dự thảo Nghị định"),
+    ]
     assert all(d.rules == ["model.proposed"] for d in doc.directives)
 
 

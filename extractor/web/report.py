@@ -17,12 +17,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional, Union
 
+from ..fields import label_vi, presentation
 from .assets import fill, package_text
 
 LOW_CONFIDENCE = 0.6
-MODALITY_VI = {"obligation": "Bắt buộc", "prohibition": "Nghiêm cấm",
-               "recommendation": "Đề nghị", "permission": "Cho phép"}  # fmt: skip
-STATUS_VI = {"pending": "Chờ duyệt", "accepted": "Đã chấp nhận", "rejected": "Đã từ chối"}
 _NO_ACTOR = "(không rõ cơ quan)"
 _NO_DEADLINE = "Không có thời hạn"
 _UNDATED = "Có thời hạn, không rõ ngày"
@@ -104,7 +102,8 @@ def render_report(
 
 def _summary(docs: list[tuple[str, dict]], skipped: list[str]) -> str:
     directives = [d for _, doc in docs for d in doc["directives"]]
-    by_modality = Counter(MODALITY_VI.get(d["modality"], d["modality"]) for d in directives)
+    modality_vi = presentation().modality
+    by_modality = Counter(modality_vi.get(d["modality"], d["modality"]) for d in directives)
     by_actor = Counter(_actor_name(d.get("actor")) for d in directives)
     by_month: Counter = Counter()
     for d in directives:
@@ -249,8 +248,9 @@ def _fields(directives: list[dict], prefix: str) -> str:
     if not directives:
         return '<p class="muted">Không tìm thấy chỉ đạo nào.</p>'
     reviewed = any("review" in d for d in directives)
-    head = ["#", "Người chỉ đạo", "Cơ quan chủ trì", "Phối hợp", "Nhiệm vụ", "Nội dung",
-            "Thời hạn", "Loại", "Độ tin cậy"] + (["Duyệt"] if reviewed else [])  # fmt: skip
+    columns = ("issuer", "actor", "coactors", "action", "topic", "deadline", "modality")
+    head = ["#", *(label_vi(name) for name in columns), "Độ tin cậy"] + (
+        ["Duyệt"] if reviewed else [])  # fmt: skip
     rows = []
     for i, d in enumerate(directives, 1):
         low = d.get("confidence", 1) < LOW_CONFIDENCE
@@ -267,12 +267,12 @@ def _fields(directives: list[dict], prefix: str) -> str:
             _e(d["action"]["text"]),
             _e(topic),
             _e(when),
-            _e(MODALITY_VI.get(d["modality"], d["modality"])),
+            _e(presentation().modality.get(d["modality"], d["modality"])),
             f"{d.get('confidence', 0):.2f}" + (' <span class="flag">thấp</span>' if low else ""),
         ]
         if reviewed:
             status = (d.get("review") or {}).get("status", "")
-            cells.append(_e(STATUS_VI.get(status, status)))
+            cells.append(_e(presentation().review_status.get(status, status)))
         cls = "d low" if low else "d"
         rows.append(f'<tr class="{cls}" data-target="{prefix}{i}">'
                     + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")  # fmt: skip

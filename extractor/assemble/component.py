@@ -1,0 +1,75 @@
+"""The spaCy component: ``doc._.directives`` (and ``doc._.clause_context``) from
+:func:`assemble`, a walk over the Doc's blocks and sentences."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..normalize import fold
+from .decisions import read_sentence
+from .discourse import WalkState, after_sentence, enter_block, find_issuer
+from .index import DocIndex, doc_index
+from .records import DirectiveRecord, Ref
+
+
+def assemble(doc: Doc) -> list[DirectiveRecord]:
+    """All directives of a processed Doc, in text order, each once."""
+    ix = doc_index(doc)
+    state = WalkState()
+    has_conclusion = _has_conclusion(doc, ix)
+    records: list[DirectiveRecord] = []
+    seen: set[tuple[str, str]] = set()
+    for block in doc._.blocks or []:
+        enter_block(block, state, doc, ix)
+        for s_start, s_end in block.sentences:
+            for rec in _sentence(ix, state, block, s_start, s_end, has_conclusion):
+                key = _dedup_key(ix.text, rec)
+                if key not in seen:
+                    seen.add(key)
+                    records.append(rec)
+    doc._.clause_context = state.clause_context
+    return records
+
+
+def _sentence(ix: DocIndex, state: WalkState, block, s_start: int, s_end: int,
+              has_conclusion: bool) -> list[DirectiveRecord]:  # fmt: skip
+    """One sentence's directives; what it hands on is recorded in ``state``."""
+    # A lead-in earlier in the same line governs the sentences after it.
+    frame = state.frames[-1] if state.frames else None
+    tokens, clauses = ix.sentence(s_start, s_end)
+    if not tokens:
+        return []
+    evidence = Ref(s_start, s_end, "segment.sentence")
+    lead_in = ix.text[s_start:s_end].rstrip().endswith(":")
+    found = find_issuer(tokens, ix)  # the leader speaking: read once per sentence
+    records, readings = read_sentence(tokens, clauses, ix, state, frame, has_conclusion,
+                                      evidence, found, lead_in)  # fmt: skip
+    after_sentence(tokens, readings, found, ix, state, block, s_end)
+    return records
+
+
+def _has_conclusion(doc: Doc, ix: DocIndex) -> bool:
+    """A conclusion cue ("kết luận như sau"); the rulers found none in skipped regions."""
+    return any(cue.function == "conclusion" for entries in ix.cues.values() for cue, _ in entries)
+
+
+def _dedup_key(text: str, rec: DirectiveRecord) -> tuple[str, str]:
+    return (fold(text[rec.actor.start : rec.actor.end]) if rec.actor else "",
+            fold(text[rec.action.start : rec.action.end]))  # fmt: skip
+
+
+class DirectiveAssembler:
+    """spaCy component: ``doc._.directives`` from :func:`assemble`."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.directives = assemble(doc)
+        return doc
+
+
+@Language.factory("directive_assembler", assigns=["doc._.directives"])
+def create_assembler(nlp: Language, name: str) -> DirectiveAssembler:
+    return DirectiveAssembler(name)

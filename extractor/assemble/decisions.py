@@ -1,0 +1,224 @@
+"""Decisions: which clauses of a sentence are directives, how sure the rules are, and
+their modality. The gates are a table (:data:`GATES`); the modality comes from the cue
+data (each cue's ``modality``, required by the cue-function table where it matters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional
+
+from spacy.tokens import Token
+
+from ..schema import Modality
+from .discourse import WalkState, is_first_person, speaker_for
+from .index import DocIndex
+from .records import Clause, ClauseContext, DirectiveRecord, Frame, Origin, Ref
+from .roles import end_of, read_clause
+from .table import table
+
+
+@dataclass
+class SentenceState:
+    """What the clauses of one sentence hand on to the next clause."""
+
+    frame: Optional[Frame]
+    leader_speaks: bool
+    non_directive: bool  # praise or a report somewhere in the sentence
+    issuer: Optional[Ref]
+    governing: Optional[str]
+    prev_actor: Optional[Ref] = None
+    strong_seen: bool = False
+    past: bool = False
+
+
+@dataclass
+class ClauseCues:
+    """The cue functions of a clause, and those at the head of its action."""
+
+    functions: set[str]
+    action_cues: set[str] = field(default_factory=set)
+    action_ids: list[str] = field(default_factory=list)
+    strong: bool = False
+    weak: bool = False
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One way a clause becomes a directive, tried in order; the first that holds wins."""
+
+    rule: str
+    confidence: float
+    holds: Callable[..., bool]
+
+
+GATES = (
+    Gate("directive.strong_cue", 0.9,
+         lambda g: g.cues.strong and not (g.assessment and not g.cues.functions & g.instructs)),
+    Gate("directive.weak_cue_in_conclusion", 0.8,
+         lambda g: g.cues.weak and g.zone_open and not g.assessment),
+    Gate("directive.list_item_under_lead", 0.75,
+         lambda g: g.in_frame and g.head.pos_ == "VERB" and not g.assessment),
+    Gate("directive.actor_then_verb_in_conclusion", 0.7,
+         lambda g: g.own_actor and g.head.pos_ == "VERB" and not g.assessment
+         and (g.conclusion_seen or g.in_frame)),
+)  # fmt: skip
+NO_ACTOR_PENALTY = 0.15  # a directive whose actor nobody names is less sure
+
+
+@dataclass(frozen=True)
+class GateInput:
+    cues: ClauseCues
+    head: Token
+    own_actor: bool
+    in_frame: bool
+    zone_open: bool
+    assessment: bool
+    conclusion_seen: bool
+    instructs: frozenset
+
+
+def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optional[Frame],
+                  has_conclusion: bool, evidence: Ref, found: Optional[Ref],
+                  lead_in: bool = False):  # fmt: skip
+    """Directives of one sentence, and the clause readings (for what follows). ``found``
+    is the leader speaking in the sentence (read once by the caller)."""
+    readings = [read_clause(toks, ix, sentence_start=(k == 0)) for k, toks in enumerate(clauses)]
+    s = SentenceState(
+        frame=frame, non_directive=any(c.non_directive for c in readings),
+        # Before "kết luận như sau" / "Kết luận hội nghị" only a leader's own words direct.
+        leader_speaks=found is not None or any(c.issuer is not None for c in readings),
+        issuer=speaker_for(found, state, ix) if found is not None else state.issuer,
+        governing=frame.modality if frame is not None else None,
+    )  # fmt: skip
+    records: list[DirectiveRecord] = []
+    for c in readings:
+        rec = _read_clause_decision(c, s, ix, state, has_conclusion, evidence, lead_in)
+        if rec is not None:
+            records.append(rec)
+    _completion_tail(readings, records)
+    return records, readings
+
+
+def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: WalkState,
+                          has_conclusion: bool, evidence: Ref,
+                          lead_in: bool) -> Optional[DirectiveRecord]:  # fmt: skip
+    if c.issuer is not None and state.speaker is not None and is_first_person(c.issuer, ix):
+        c.issuer = state.speaker
+    if c.issuer is not None:
+        s.issuer = c.issuer
+    cues = _clause_cues(c, s, ix)
+    own_actor = c.actor is not None and c.own_subject
+    _inherit(c, s)
+    s.past = c.past or (s.past and not cues.functions & table().strong)
+    frame = s.frame
+    in_frame = frame is not None and frame.directive
+    # May the model propose here? Where the rules would listen to a weak cue.
+    may_direct = ((state.conclusion_seen or s.leader_speaks or in_frame)
+                  and state.section != "assessment"
+                  and not (c.non_directive or s.past or s.non_directive))  # fmt: skip
+    state.clause_context[c.tokens[0].idx] = ClauseContext(c.actor, c.issuer or s.issuer,
+                                                          may_direct)  # fmt: skip
+    if c.action is None or c.non_directive or s.past or s.non_directive and not cues.strong:
+        return None
+    zone_open = (not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
+    if not zone_open:
+        return None
+    g = GateInput(cues, c.tokens[c.action[0]], own_actor, in_frame, zone_open,
+                  state.section == "assessment", state.conclusion_seen, table().instructs)
+    gate = next((gate for gate in GATES if gate.holds(g)), None)
+    if gate is None or (lead_in and announces_list(c)) or c.completion_only:
+        return None  # "... một số nội dung sau:": the items below are the directives
+    confidence = gate.confidence - (NO_ACTOR_PENALTY if c.actor is None else 0)
+    return record(c, evidence, s.issuer, modality(c, s.governing, ix), confidence,
+                  [gate.rule, *(cue.id for cue in c.cues), *cues.action_ids])  # fmt: skip
+
+
+def _clause_cues(c: Clause, s: SentenceState, ix: DocIndex) -> ClauseCues:
+    """The clause's cue functions and the directive cues at its action's head; the
+    governing modality and the strong cue seen so far move on."""
+    tb = table()
+    cues = ClauseCues({cue.function for cue in c.cues})
+    if c.action is not None:
+        for tok in c.tokens[c.action[0] : c.action[0] + 2]:
+            for cue, _ in ix.cues.get(tok.i, []):
+                if cue.function in tb.strong | tb.weak:
+                    cues.action_cues.add(cue.function)
+                    cues.action_ids.append(cue.id)
+    governed = {tb.governs[f] for f in cues.functions if f in tb.governs}
+    if "recommendation" in governed:  # "đề nghị" wins over an obligation before it
+        s.governing = "recommendation"
+    elif "obligation" in governed and s.governing is None:
+        s.governing = "obligation"
+    cues.strong = bool((cues.functions | cues.action_cues) & tb.strong) or s.strong_seen
+    s.strong_seen = s.strong_seen or bool(cues.functions & tb.instructs)
+    cues.weak = bool((cues.functions | cues.action_cues) & tb.weak)
+    return cues
+
+
+def _inherit(c: Clause, s: SentenceState) -> None:
+    """A clause without an actor takes the one before it, or its frame's; a frame's topic
+    and deadline reach the clauses under it. Inherited spans say where they came from."""
+    frame = s.frame
+    if c.actor is None:
+        c.actor = _handed(s.prev_actor, Origin.previous_clause)
+        if c.actor is None and frame is not None and frame.actor is not None:
+            c.actor = _handed(frame.actor, frame.origin)
+    s.prev_actor = c.actor
+    if c.topic is None and frame is not None:
+        c.topic = _handed(frame.topic, frame.origin)
+    if c.deadline is None and frame is not None:
+        c.deadline = _handed(frame.deadline, frame.origin)
+
+
+def _handed(ref: Optional[Ref], origin: Origin) -> Optional[Ref]:
+    if ref is None or ref.origin != Origin.own:
+        return ref  # handed on already: it keeps where it first came from
+    return replace(ref, origin=origin)
+
+
+def _completion_tail(readings: list[Clause], records: list[DirectiveRecord]) -> None:
+    """"..., hoàn thành trước X": the tail deadline reaches every task before it."""
+    tail = next((c for c in reversed(readings) if c.completion_only), None)
+    if tail is not None:
+        for rec in records:
+            if rec.deadline is None or rec.deadline.urgent:
+                rec.deadline = tail.deadline
+                rec.rules.append("deadline.completion_tail")
+
+
+def announces_list(c: Clause) -> bool:
+    """A lead-in clause whose only object is the list below ("... các nội dung sau:")."""
+    a0, a1 = c.action
+    t = table()
+    words = [w.lower_ for w in c.tokens[a0:a1]]
+    return bool(words) and (words[-1] in t.announce_last or words[-2:] in t.announce_last_two)
+
+
+def modality(c: Clause, governing: Optional[str], ix: DocIndex) -> str:
+    """A prohibition or permission at the action's head, else the first cue of the clause
+    that recommends or permits, else the governing modality, else an obligation."""
+    if c.action is not None:
+        head = c.tokens[c.action[0] : c.action[0] + 2]
+        for wanted in (Modality.prohibition, Modality.permission):
+            if any(cue.modality == wanted for t in head for cue, _ in ix.cues.get(t.i, [])):
+                return wanted.value
+    for cue in c.cues:
+        if cue.modality in (Modality.permission, Modality.recommendation):
+            return cue.modality.value
+    return governing or "obligation"
+
+
+def record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,
+           rules: list[str]) -> DirectiveRecord:  # fmt: skip
+    a0, a1 = c.action
+    action = Ref(c.tokens[a0].idx, end_of(c.tokens[a1 - 1]), "action.clause")
+    purpose = None
+    if c.purpose is not None:
+        p0, p1 = c.purpose
+        purpose = Ref(c.tokens[p0].idx, end_of(c.tokens[p1 - 1]), "purpose.de_clause")
+    return DirectiveRecord(
+        evidence=evidence, action=action, modality=modality, actor=c.actor, issuer=issuer,
+        coactors=c.coactors, topic=c.topic, purpose=purpose, report_to=c.report_to,
+        deadline=c.deadline or c.urgent, confidence=round(max(0.05, min(confidence, 0.99)), 2),
+        rules=rules,
+    )

@@ -1,0 +1,198 @@
+"""The read-only index of a rule-processed Doc: cues (filtered by their context), actors
+(lists grown, tails attached), deadlines, each by the token it starts at. Built once per
+Doc and kept on it; the model stage reads sentences through it too."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc, Span, Token
+
+from ..extensions import text_of
+from ..resources import Cue, cue_lexicon, discourse_actors, leader_titles
+from ..rules import longest_spans
+from .clauses import sentence_tokens, split_clauses
+from .table import table
+
+
+class DocIndex:
+    """Cues, actors and deadlines of a Doc, indexed by the token they start at."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.text = text_of(doc)
+        self.audience_ids = audience_groups()
+        self._sentences: dict[tuple[int, int], tuple[list[Token], list[list[Token]]]] = {}
+        self._leaders: dict[tuple[int, int], bool] = {}
+        lex = cue_lexicon().by_id()
+        self.cues: dict[int, list[tuple[Cue, Span]]] = {}
+        for span in doc.spans.get("cues", []):
+            cue = lex.get(span.id_)
+            if cue is not None and _cue_applies(cue, span):
+                self.cues.setdefault(span.start, []).append((cue, span))
+        self.actors = {s.start: s for s in longest_spans(doc.spans.get("actors", []))}
+        self._extend_lists()
+        for start, actor in list(self.actors.items()):
+            # "Ủy ban nhân dân các tỉnh có dự án đi qua": the qualifier is part of the actor.
+            tail = self._tail_after(actor.end)
+            while tail is not None and (more := self._tail_after(tail.end)) is not None:
+                tail = more  # "có dự án" + "đi qua"
+            if tail is not None:
+                extended = doc[actor.start : tail.end]
+                extended.id_ = actor.id_
+                self.actors[start] = extended
+        for start, entries in list(self.cues.items()):
+            # An assigning cue counts only before an actor ("giao Bộ X", not "giao thông").
+            entries = [(c, s) for c, s in entries if not c.actor_after or self._actor_after(s)]
+            entries.sort(key=lambda e: -len(e[1]))
+            self.cues[start] = entries
+        self.deadlines = {s.start: s for s in longest_spans(doc.spans.get("deadlines", []))}
+        self.frame_tokens = {
+            i
+            for entries in self.cues.values()
+            for cue, span in entries
+            if cue.function in table().frame
+            for i in range(span.start, span.end)
+        }
+        self.leader_titles = leader_titles()
+
+    def sentence(self, start: int, end: int) -> tuple[list[Token], list[list[Token]]]:
+        """A sentence's tokens (outside skipped regions) and its clauses, made once and
+        shared by the assembler and the model's sentence views."""
+        if (start, end) not in self._sentences:
+            tokens = sentence_tokens(self.doc, start, end, self.doc._.skipped or [])
+            self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
+        return self._sentences[start, end]
+
+    def _extend_lists(self) -> None:
+        """Grow "các Bộ Tài chính, Lao động - ..." over every item the gazetteer knows.
+
+        Names hold "và" and commas, so the list is cut only where the gazetteer
+        says a name ends: each extension must add a member.
+        """
+        from ..gazetteer import get_gazetteer
+
+        doc = self.doc
+        members_of = get_gazetteer().member_count
+        t = table()
+        for start, actor in list(self.actors.items()):
+            if t.plural.isdisjoint(actor.text.lower().split()[:3]) and ":" not in actor.text:
+                continue
+            nxt = actor.end
+            if nxt >= len(doc) or doc[nxt].text not in t.list_next:
+                if ":" not in actor.text:
+                    continue  # nothing follows that could continue the list
+            members = members_of(actor.text)
+            best, end = actor.end, actor.end
+            while end < len(doc) and end - actor.end < 40:
+                tok = doc[end]
+                if tok.text in (";", ".") or "\n" in tok.text:
+                    break
+                if tok.pos_ == "VERB" and tok.i in self.cues:
+                    break
+                end += 1
+                if end < len(doc) and doc[end].text not in t.list_inner:
+                    text = self.text[actor.start_char : doc[end - 1].idx + len(doc[end - 1].text)]
+                    if doc[end - 1].text not in t.list_inner:
+                        grown = members_of(text)
+                        if grown > members:
+                            members, best = grown, end
+            if best > actor.end:
+                span = doc[actor.start : best]
+                span.id_ = actor.id_ or "actor.factored_list"
+                for i in range(actor.end, best):
+                    self.actors.pop(i, None)
+                self.actors[start] = span
+
+    def _tail_after(self, i: int) -> Optional[Span]:
+        while i < len(self.doc) and self.doc[i].is_space:
+            i += 1
+        for cue, span in self.cues.get(i, []):
+            if cue.function == "actor_tail":
+                return span
+        return None
+
+    def _actor_after(self, span: Span) -> bool:
+        return self.actor_start_after(span.end) is not None
+
+    def actor_start_after(self, i: int) -> Optional[int]:
+        """Start of the actor right after token i, past 'cho', honorifics and fillers."""
+        doc = self.doc
+        while i < len(doc):
+            tok = doc[i]
+            hit = self.cue(i, {"honorific", "filler"}) if i in self.cues else None
+            if hit is not None and (i not in self.actors or len(hit[1]) > len(self.actors[i])):
+                i = hit[1].end  # "các đồng chí ở Sở Y tế": past the honorific
+            elif i in self.actors:
+                break
+            elif tok.is_space or tok.lower_ in ("cho", ":", ","):
+                i += 1
+            else:
+                return None
+        if i >= len(doc):
+            return None
+        # "các đồng chí ở Sở Y tế": the body named after the audience is the actor.
+        if self.actors[i].id_ in self.audience_ids:
+            j = self.actors[i].end
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if self.cue(j, {"honorific"}) is not None:
+                inner = self.actor_start_after(j)
+                if inner is not None:
+                    return inner
+        return i
+
+    def cue(self, i: int, functions) -> Optional[tuple[Cue, Span]]:
+        if i not in self.cues:  # most tokens start no cue
+            return None
+        for cue, span in self.cues[i]:
+            if cue.function in functions:
+                return cue, span
+        return None
+
+    def is_leader(self, span: Span) -> bool:
+        key = (span.start, span.end)
+        if key not in self._leaders:  # asked for the same actor in every clause
+            low = self.text[span.start_char : span.end_char].lower()
+            self._leaders[key] = any(low.startswith(t) for t in self.leader_titles)
+        return self._leaders[key]
+
+
+def _prev_words(span: Span, n: int = 2) -> list[str]:
+    doc, out, i = span.doc, [], span.start - 1
+    while i >= 0 and len(out) < n:
+        if not doc[i].is_space:
+            out.append(doc[i].lower_)
+        i -= 1
+    return out
+
+
+def _next_word(span: Span) -> str:
+    doc, i = span.doc, span.end
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return doc[i].lower_ if i < len(doc) else ""
+
+
+def _cue_applies(cue: Cue, span: Span) -> bool:
+    prev = _prev_words(span)
+    if prev and (prev[0] in cue.not_after or " ".join(reversed(prev)) in cue.not_after):
+        return False
+    return _next_word(span) not in cue.not_before
+
+
+def audience_groups() -> frozenset:
+    """Ids of the actor patterns that name the audience ("các đồng chí")."""
+    return frozenset(g.id for g in discourse_actors().groups if g.audience)
+
+
+def doc_index(doc: Doc) -> DocIndex:
+    """The Doc's index, built once and kept on the Doc (the model stage reuses it)."""
+    ix = doc.user_data.get(_INDEX_KEY)
+    if ix is None or ix.doc is not doc:
+        ix = doc.user_data[_INDEX_KEY] = DocIndex(doc)
+    return ix
+
+
+_INDEX_KEY = ("extractor", "doc_index")
+

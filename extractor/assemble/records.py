@@ -1,0 +1,99 @@
+"""What the assembler reads and writes: character spans with their provenance, clauses,
+frames and directive records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Optional
+
+from spacy.tokens import Span, Token
+
+from ..resources import Cue
+
+
+class Origin(str, Enum):
+    """Where a role's span came from."""
+
+    own = "own"  # read in the clause itself
+    previous_clause = "previous_clause"  # handed on from the clause before
+    heading = "heading"  # an actor or topic heading over the list item
+    lead_in = "lead_in"  # a lead-in sentence ("..., đề nghị Tỉnh: ...")
+    model = "model"  # the trained model's span
+
+
+@dataclass
+class Ref:
+    """A character span with the rule that produced it. ``origin`` says where the role
+    came from and ``urgent`` marks a bare urgency ("khẩn trương", no date); neither takes
+    part in comparisons."""
+
+    start: int
+    end: int
+    rule: str
+    origin: Origin = field(default=Origin.own, compare=False)
+    urgent: bool = field(default=False, compare=False)
+
+    @classmethod
+    def of(cls, span: Span, rule: str, urgent: bool = False) -> Ref:
+        return cls(span.start_char, span.end_char, rule, urgent=urgent)
+
+
+@dataclass
+class DirectiveRecord:
+    evidence: Ref
+    action: Ref
+    modality: str
+    actor: Optional[Ref] = None
+    issuer: Optional[Ref] = None
+    coactors: list[Ref] = field(default_factory=list)
+    topic: Optional[Ref] = None
+    purpose: Optional[Ref] = None
+    report_to: Optional[Ref] = None
+    deadline: Optional[Ref] = None
+    urgent: Optional[Ref] = None
+    confidence: float = 0.5
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Frame:
+    """What a heading or lead-in hands down to the list items under it."""
+
+    level: int
+    actor: Optional[Ref] = None
+    topic: Optional[Ref] = None
+    directive: bool = False
+    modality: Optional[str] = None
+    deadline: Optional[Ref] = None
+    rule: str = ""
+    origin: Origin = Origin.heading  # what the roles it hands down say they came from
+
+
+@dataclass
+class Clause:
+    tokens: list[Token]
+    actor: Optional[Ref] = None
+    issuer: Optional[Ref] = None
+    coactors: list[Ref] = field(default_factory=list)
+    topic: Optional[Ref] = None
+    action: Optional[tuple[int, int]] = None  # indices into tokens, end exclusive
+    purpose: Optional[tuple[int, int]] = None
+    report_to: Optional[Ref] = None
+    deadline: Optional[Ref] = None
+    urgent: Optional[Ref] = None
+    cues: list[Cue] = field(default_factory=list)
+    past: bool = False
+    non_directive: bool = False
+    completion_only: bool = False
+    # The actor was read as the clause's subject (not after a cue, not inherited).
+    own_subject: bool = False
+
+
+@dataclass(frozen=True)
+class ClauseContext:
+    """What a clause would inherit, directive or not (the model's proposals use it)."""
+
+    actor: Optional[Ref]
+    issuer: Optional[Ref]
+    may_direct: bool

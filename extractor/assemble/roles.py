@@ -1,0 +1,378 @@
+"""Role reading: the roles of one clause, in the order of the module docstring of
+:mod:`extractor.assemble`. Each function reads one part and moves a :class:`Cursor` on."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Optional
+
+from spacy.tokens import Span, Token
+
+from ..deadlines import get_rules
+from ..schema import DeadlineKind
+from .index import DocIndex
+from .records import Clause, Ref
+from .table import PUNCT, table
+
+_SPEAKS = frozenset({"issuer_verb", "non_directive", "conclusion"})
+_BETWEEN = frozenset({"modal", "lead"})
+
+
+class Cursor:
+    """A position in a clause's tokens, and the index to look cues up in."""
+
+    def __init__(self, tokens: list[Token], ix: DocIndex):
+        self.tokens, self.ix, self.n, self.p = tokens, ix, len(tokens), 0
+
+    def at(self, functions) -> Optional[tuple]:
+        """The cue of one of ``functions`` starting at the position, if any."""
+        return self.ix.cue(self.tokens[self.p].i, functions) if self.p < self.n else None
+
+    def skip(self, span: Span) -> int:
+        """The position after ``span``."""
+        q = self.p
+        while q < self.n and self.tokens[q].i < span.end:
+            q += 1
+        return q
+
+    def to_comma(self, q: int) -> int:
+        while q < self.n and self.tokens[q].text != ",":
+            q += 1
+        return q
+
+
+def read_clause(tokens: list[Token], ix: DocIndex, sentence_start: bool) -> Clause:
+    """Roles of one clause (see the package docstring for the order)."""
+    c = Clause(tokens)
+    cur = Cursor(tokens, ix)
+    _skip_opening(cur)
+    if cur.p < cur.n and sentence_start:
+        _read_topic(cur, c)
+    _skip_condition(cur)
+    if _read_leader(cur, c):
+        return c
+    _read_actor(cur, c)
+    while cur.p < cur.n:
+        step = _between(cur, c)
+        if step == "done":
+            return c
+        if step == "stop":
+            break
+    _actor_inside_prohibition(cur, c)
+    read_action(tokens, cur.p, ix, c)
+    return c
+
+
+def _skip_opening(cur: Cursor) -> None:
+    """An inline enumeration marker, punctuation and fillers, a vocative."""
+    tokens, n, t = cur.tokens, cur.n, table()
+    if n > 3 and tokens[0].text == "(" and tokens[2].text == ")":
+        cur.p = 3  # "(1) rà soát ...": an inline enumeration marker
+    while cur.p < n and (tokens[cur.p].text in PUNCT
+                         or tokens[cur.p].lower_ in t.leading_fillers
+                         or cur.at({"filler"})):  # fmt: skip
+        cur.p += 1
+    if cur.p < n and (hit := cur.at({"vocative"})):
+        q = cur.to_comma(cur.skip(hit[1]))
+        cur.p = q + 1 if q < n else cur.p
+
+
+def _read_topic(cur: Cursor, c: Clause) -> None:
+    """"Về thị trường, giá cả: Sở X ...": the topic runs to the colon when there is one."""
+    hit = cur.at({"topic"})
+    if not hit:
+        return
+    tokens, n = cur.tokens, cur.n
+    start = cur.skip(hit[1])
+    colon = next((k for k in range(start, n) if tokens[k].text == ":"), None)
+    q = colon if colon is not None else cur.to_comma(start)
+    if q < n and q > start:
+        c.topic = Ref(tokens[start].idx, end_of(tokens[q - 1]), hit[0].id)
+        cur.p = q + 1
+
+
+def _skip_condition(cur: Cursor) -> None:
+    if cur.p < cur.n and (hit := cur.at({"condition"})):
+        q = cur.to_comma(cur.skip(hit[1]))
+        if q < cur.n:
+            cur.p = q + 1
+
+
+def _read_leader(cur: Cursor, c: Clause) -> bool:
+    """A leader and the verb by which they speak: the issuer, not the actor. True when the
+    verb says the clause directs nothing (praise, a report)."""
+    tokens, n, ix = cur.tokens, cur.n, cur.ix
+    actor = ix.actors.get(tokens[cur.p].i) if cur.p < n else None
+    if actor is None or not ix.is_leader(actor):
+        return False
+    after = q = cur.skip(actor)
+    while q < n and q - after < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
+        q += 1  # the person's name after the title
+    verb = None
+    if q < n:  # an assigning reading of the verb wins over a merely speaking one
+        verb = ix.cue(tokens[q].i, table().introduces_actor) or ix.cue(tokens[q].i, _SPEAKS)
+    if verb is None:
+        return False
+    c.issuer = Ref.of(actor, "issuer.leader_verb")
+    cur.p = q
+    if verb[0].function == "non_directive":
+        c.non_directive = True
+        return True
+    if verb[0].function in ("issuer_verb", "conclusion"):
+        c.cues.append(verb[0])
+        cur.p = cur.skip(verb[1])
+        if cur.p < n and tokens[cur.p].text in (":", ","):
+            cur.p += 1
+    return False
+
+
+def _read_actor(cur: Cursor, c: Clause) -> None:
+    """An assigning cue with its actor after it ("Giao Bộ X ...", "đề nghị Tổ công tác
+    ..."), or the clause's subject; then the person's name and the other bodies with it."""
+    hit = cur.at(table().introduces_actor) if cur.p < cur.n else None
+    if hit is not None and hit[0].after_leader and c.issuer is None:
+        hit = None  # "Bộ X chỉ đạo ...": the verb is the action, not an assignment
+    if hit is not None:
+        c.cues.append(hit[0])
+        cur.p = cur.skip(hit[1])
+        cur.p = to_actor(cur.tokens, cur.p, cur.ix, c, f"actor.after_{hit[0].id}")
+    elif cur.p < cur.n and (actor := cur.ix.actors.get(cur.tokens[cur.p].i)) is not None:
+        c.actor = Ref.of(actor, "actor.subject")
+        c.own_subject = True
+        cur.p = cur.skip(actor)
+    if c.actor is not None:
+        cur.p = skip_person_name(cur.tokens, cur.p, c.actor, cur.ix)
+        cur.p = join_actors(cur.tokens, cur.p, cur.ix, c)
+
+
+def _between(cur: Cursor, c: Clause) -> str:
+    """One thing between the actor and the action: an urgency, a deadline, a past marker,
+    a modal or governing cue, a filler, an emphasis, the coactors. "next" to go on,
+    "stop" at the action, "done" when the clause directs nothing."""
+    tokens, ix, tok = cur.tokens, cur.ix, cur.tokens[cur.p]
+    if hit := cur.at({"urgency"}):
+        c.cues.append(hit[0])
+        c.urgent = Ref.of(hit[1], hit[0].id, urgent=True)
+        cur.p = cur.skip(hit[1])
+    elif (dl := ix.deadlines.get(tok.i)) is not None:
+        set_deadline(c, dl)
+        cur.p = cur.skip(dl)
+    elif hit := cur.at({"past"}):
+        c.past = True
+        cur.p = cur.skip(hit[1])
+    elif hit := cur.at({"non_directive"}):
+        c.non_directive = True
+        return "done"
+    elif (hit := cur.at(_BETWEEN | table().instructs)) and not (
+        hit[0].after_leader and c.issuer is None
+    ):
+        c.cues.append(hit[0])
+        cur.p = cur.skip(hit[1])
+        if hit[0].function in table().instructs and c.actor is None:
+            cur.p = to_actor(tokens, cur.p, ix, c, f"actor.after_{hit[0].id}")
+    elif hit := cur.at({"filler", "qualifier"}):
+        cur.p = cur.skip(hit[1])
+        if cur.p < cur.n and tokens[cur.p].text == ",":
+            cur.p += 1
+    else:
+        return _between_tail(cur, c, tok)
+    return "next"
+
+
+def _between_tail(cur: Cursor, c: Clause, tok: Token) -> str:
+    if (hit := cur.at({"emphasis"})) and verb_follows(cur.tokens, cur.skip(hit[1]), cur.ix):
+        c.cues.append(hit[0])  # "chủ động bố trí ...": the adverb is not the action
+        cur.p = cur.skip(hit[1])
+    elif hit := cur.at({"coordinate"}):
+        c.cues.append(hit[0])
+        cur.p = read_coactors(cur.tokens, cur.skip(hit[1]), cur.ix, c)
+    elif tok.text == "," or tok.lower_ in table().before_action:
+        cur.p += 1
+    else:
+        return "stop"
+    return "next"
+
+
+def _actor_inside_prohibition(cur: Cursor, c: Clause) -> None:
+    """"Nghiêm cấm các đơn vị ...": the party after the cue is the actor."""
+    if c.actor is None and (hit := cur.at({"prohibit"})) is not None and hit[0].actor_inside:
+        q = cur.skip(hit[1])
+        if q < cur.n and (party := cur.ix.actors.get(cur.tokens[q].i)) is not None:
+            c.actor = Ref.of(party, f"actor.after_{hit[0].id}")
+
+
+def join_actors(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> int:
+    """Several bodies in the actor's place are one actor: "Bộ Công an, Bộ Tài chính"."""
+    n = len(tokens)
+    while p + 1 < n and tokens[p].lower_ in table().comma_and:
+        nxt = ix.actors.get(tokens[p + 1].i)
+        if nxt is None:
+            break
+        c.actor = Ref(c.actor.start, nxt.end_char, c.actor.rule)
+        p += 1
+        while p < n and tokens[p].i < nxt.end:
+            p += 1
+    return p
+
+
+def skip_person_name(tokens: list[Token], p: int, actor: Ref, ix: DocIndex) -> int:
+    """Past the name after a title ("Phó Thủ tướng Chính phủ Trần Hồng Hà")."""
+    span = ix.actors.get(ix.doc.char_span(actor.start, actor.end, alignment_mode="expand").start)
+    if span is None or not ix.is_leader(span):
+        return p
+    q = p
+    while q < len(tokens) and q - p < 4 and tokens[q].is_title and tokens[q].i not in ix.cues \
+            and tokens[q].i not in ix.actors and tokens[q].i not in ix.deadlines:  # fmt: skip
+        q += 1
+    return q
+
+
+def to_actor(tokens: list[Token], p: int, ix: DocIndex, c: Clause, rule: str) -> int:
+    """Read the actor after an assigning cue, past 'cho', honorifics and fillers."""
+    if p >= len(tokens):
+        return p
+    start = ix.actor_start_after(tokens[p].i)
+    if start is None:
+        return p
+    actor = ix.actors[start]
+    c.actor = Ref.of(actor, rule)
+    while p < len(tokens) and tokens[p].i < actor.end:
+        p += 1
+    return p
+
+
+def verb_follows(tokens: list[Token], p: int, ix: DocIndex) -> bool:
+    return p < len(tokens) and (tokens[p].pos_ == "VERB" or bool(ix.cues.get(tokens[p].i)))
+
+
+def set_deadline(c: Clause, span: Span) -> None:
+    """Keep the first deadline, but a dated one replaces a bare 'khẩn trương'."""
+    new = Ref.of(span, span.id_ or "deadline", urgent=span.id_ in urgent_deadline_rules())
+    if c.deadline is None or (c.deadline.urgent and not new.urgent):
+        c.deadline = new
+
+
+@cache
+def urgent_deadline_rules() -> frozenset:
+    """Ids of the deadline rules that read an urgency without a date (kind ``urgent``)."""
+    return frozenset(r.id for r in get_rules().data.rules if r.kind == DeadlineKind.urgent)
+
+
+def end_of(tok: Token) -> int:
+    return tok.idx + len(tok.text)
+
+
+def read_coactors(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> int:
+    n = len(tokens)
+    while p < n:
+        actor = ix.actors.get(tokens[p].i)
+        if actor is not None:
+            c.coactors.append(Ref.of(actor, "coactor.after_phoi_hop"))
+            while p < n and tokens[p].i < actor.end:
+                p += 1
+        elif tokens[p].lower_ in table().coactor_sep and c.coactors:
+            p += 1
+        else:
+            break
+    if not c.coactors:  # an unknown body: the noun phrase up to the first verb
+        q = p
+        while q < n and tokens[q].pos_ not in ("VERB",) and tokens[q].text not in (",", ";"):
+            q += 1
+        if q > p:
+            c.coactors.append(Ref(tokens[p].idx, end_of(tokens[q - 1]), "coactor.noun_phrase"))
+            p = q
+    return p
+
+
+def read_action(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> None:
+    """The action from ``p``: up to a deadline, a report or completion tail, or a purpose;
+    then the purpose and what the action's first word says (report, completion)."""
+    end, purpose_at = _action_end(tokens, p, ix, c)
+    while end > p and tokens[end - 1].text in PUNCT:
+        end -= 1
+    if end > p:
+        c.action = (p, end)
+        _read_action_head(tokens, p, end, ix, c)
+    if purpose_at is not None:
+        _read_purpose(tokens, purpose_at, ix, c)
+
+
+def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
+    """Where the action ends, and where a purpose ("để ...") starts, if one does."""
+    n, end, purpose_at, t = len(tokens), len(tokens), None, table()
+    for q in range(p + 1, n):
+        tok = tokens[q]
+        if (dl := ix.deadlines.get(tok.i)) is not None and purpose_at is None:
+            set_deadline(c, dl)
+            return min(end, q), purpose_at
+        if tok.text in t.comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
+            _read_report_tail(tokens, q, ix, c)
+            tail_deadline(tokens, q + 1, ix, c)
+            return min(end, q), purpose_at
+        if tok.text == "," and q + 1 < n and ix.cue(tokens[q + 1].i, {"completion"}):
+            tail_deadline(tokens, q + 1, ix, c)
+            return min(end, q), purpose_at
+        if purpose_at is None and ix.cue(tok.i, {"purpose"}) and not _inside_cue(tok, ix):
+            purpose_at = q
+            end = min(end, q)
+    return end, purpose_at
+
+
+def _read_report_tail(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
+    """", báo cáo Thủ tướng ...": the recipient after the report cue."""
+    n = len(tokens)
+    report = tokens[q + 1]
+    r = q + 2
+    while r < n and tokens[r].i < report.i + 1:
+        r += 1
+    actor = ix.actors.get(tokens[r].i) if r < n else None
+    if actor is not None:
+        c.report_to = Ref.of(actor, "report_to.tail")
+
+
+def _read_action_head(tokens: list[Token], p: int, end: int, ix: DocIndex, c: Clause) -> None:
+    first = tokens[p]
+    if ix.cue(first.i, {"report"}) and c.report_to is None:
+        # "báo cáo Thủ tướng ...", "báo cáo kết quả về Sở X": the first body named.
+        for tok in tokens[p + 1 : min(end, p + 6)]:
+            if (actor := ix.actors.get(tok.i)) is not None:
+                c.report_to = Ref.of(actor, "report_to.action")
+                break
+    if ix.cue(first.i, {"completion"}) and c.deadline is not None and end - p <= 2:
+        c.completion_only = True
+
+
+def _read_purpose(tokens: list[Token], purpose_at: int, ix: DocIndex, c: Clause) -> None:
+    n = len(tokens)
+    pend = n
+    for r in range(purpose_at + 1, n):
+        if ix.deadlines.get(tokens[r].i) is not None:
+            set_deadline(c, ix.deadlines[tokens[r].i])
+            pend = r
+            break
+    while pend > purpose_at and tokens[pend - 1].text in PUNCT:
+        pend -= 1
+    if pend > purpose_at + 1:
+        c.purpose = (purpose_at, pend)
+
+
+def tail_deadline(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
+    for tok in tokens[q:]:
+        dl = ix.deadlines.get(tok.i)
+        if dl is not None:
+            set_deadline(c, dl)
+            return
+
+
+def _inside_cue(tok: Token, ix: DocIndex) -> bool:
+    """True for 'để' inside 'không để' (a prohibition, not a purpose)."""
+    for entries in ix.cues.values():
+        for cue, span in entries:
+            if cue.function == "prohibit" and span.start < tok.i < span.end:
+                return True
+    return False
+
+
+# -- the document walk ----------------------------------------------------------------
+
+

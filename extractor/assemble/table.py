@@ -1,0 +1,57 @@
+"""The cue-function table and the function words, as the assembler tests them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from ..resources import cue_functions, function_words
+
+# A comma starts a new verb phrase only between two phrases this long (content tokens):
+# shorter ones are lists inside one object ("phòng, chống dịch", "miễn, giảm lãi vay").
+MIN_SPLIT_CHUNK = 7
+PUNCT = {",", ";", ":", ".", "!", "?", "…", "...", "(", ")", "-", "–", "\"", "“", "”"}
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The cue-function table and the function words, as the assembler tests them."""
+
+    split: frozenset  # cue functions that start a new clause after a comma
+    strong: frozenset  # a directive wherever it stands
+    weak: frozenset  # a directive inside a conclusion or task section
+    frame: frozenset  # the frame around the action, not its first verb
+    speaking: frozenset  # a leader speaks with it
+    introduces_actor: frozenset  # the actor follows the cue
+    instructs: frozenset  # names whom it instructs
+    governs: dict  # function -> the modality it gives the clauses after it
+    comma_and: frozenset  # "," and the conjunctions
+    list_next: frozenset  # what can continue a factored list
+    list_inner: frozenset  # separators inside a factored list
+    coactor_sep: frozenset  # between coactors
+    plural: frozenset
+    new_action: frozenset
+    leading_fillers: frozenset
+    before_action: frozenset
+    first_person: frozenset
+    announce_last: frozenset
+    announce_last_two: tuple
+
+
+@cache
+def table() -> _Table:
+    """Built once from ``data/cue_functions.json`` and ``data/function_words.json``."""
+    cf, w = cue_functions(), function_words()
+    comma_and = frozenset((",", *w.conjunctions))
+    return _Table(
+        split=cf.with_flag("splits_clause"), strong=cf.gated("strong"), weak=cf.gated("weak"),
+        frame=cf.with_flag("frame"), speaking=cf.with_flag("speaking"),
+        introduces_actor=cf.with_flag("introduces_actor"), instructs=cf.with_flag("instructs"),
+        governs={f.id: f.governs.value for f in cf.functions if f.governs is not None},
+        comma_and=comma_and, list_next=comma_and | {":", "-", "–", "&"},
+        list_inner=comma_and | {":"}, coactor_sep=comma_and | set(w.coactor_joiners),
+        plural=frozenset(w.plural), new_action=frozenset(w.new_action),
+        leading_fillers=frozenset(w.leading_fillers), before_action=frozenset(w.before_action),
+        first_person=frozenset(w.first_person), announce_last=frozenset(w.list_announcers.last),
+        announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
+    )  # fmt: skip

@@ -1,0 +1,24 @@
+"""spaCy component: ``doc._.metadata`` (số ký hiệu, date, issuing body, meeting), the
+document date known before the stages that need it. The date the user gave comes in on
+``doc._.given_date`` and wins over the text."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..metadata import read_metadata
+
+
+class MetadataReader:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.metadata = read_metadata(doc, doc._.given_date)
+        return doc
+
+
+@Language.factory("metadata_reader", assigns=["doc._.metadata"], requires=["doc.spans"])
+def create_metadata_reader(nlp: Language, name: str) -> MetadataReader:
+    return MetadataReader(name)

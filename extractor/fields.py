@@ -1,0 +1,40 @@
+"""One registry of directive fields (``data/fields.json``): name, kind (a span, an entity,
+a list of entities, a deadline or a label), the model's NER label, the clerk's CSV column
+and the Vietnamese label. The record, the API builder, the model, the CSV export, the
+report and training iterate it; ``presentation()`` holds the other Vietnamese strings the
+outputs show (modality and review-status labels)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from .resources import DirectiveField, FieldRegistry, Presentation, load
+
+
+@cache
+def registry() -> FieldRegistry:
+    return load(FieldRegistry, "fields.json")
+
+
+def fields() -> tuple[DirectiveField, ...]:
+    """Every directive field, in registry order."""
+    return registry().fields
+
+
+def ner_labels() -> tuple[str, ...]:
+    """The model's role labels, in registry order."""
+    return tuple(f.ner_label for f in fields() if f.ner_label)
+
+
+def csv_headers() -> list[str]:
+    cols = registry().document_columns
+    return [cols["document"], cols["date"], *(f.csv_column for f in fields() if f.csv_column)]
+
+
+def label_vi(name: str) -> str:
+    return registry().by_name()[name].label_vi
+
+
+@cache
+def presentation() -> Presentation:
+    return load(Presentation, "presentation.json")

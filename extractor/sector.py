@@ -1,0 +1,132 @@
+"""The government field (lĩnh vực) of a directive: rules on its words, and a trained text
+classifier where the rules are unsure.
+
+The controlled list and each field's keywords are data (``data/sectors.json``). The rules
+score each field by the keywords found in the directive's topic (weight 3), action (2),
+actor (1) and sentence (0.5); the list's order breaks ties, as the annotation guideline
+does (``corpus/GUIDELINE.md`` 12.1). The classifier (``models/sectors``, a spaCy
+``textcat`` trained by ``extractor train``) reads the same fields as one text, with the
+document's leading fields. :func:`combine` adds the two, and says which spoke.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Optional
+
+from .normalize import fold
+from .resources import RuleError, read_json
+
+WEIGHTS = {"topic": 3.0, "action": 2.0, "actor": 1.0, "evidence": 0.5}
+RULE_WEIGHT = 0.7  # of the rules' score share against the model's probability (dev: 0.76)
+
+
+@dataclass(frozen=True)
+class Sector:
+    """One entry of the controlled list."""
+
+    id: str
+    label: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SectorReading:
+    """A directive's field, how sure, and who said it (``sector.rules:<keyword>`` or model)."""
+
+    id: str
+    label: str
+    confidence: float
+    source: str
+
+
+@cache
+def sectors() -> tuple[Sector, ...]:
+    """The controlled list, in priority order, validated."""
+    data = read_json("sectors.json")
+    out, seen = [], set()
+    for entry in data.get("sectors", []):
+        sid = entry.get("id")
+        if not isinstance(sid, str) or not re.fullmatch(r"[a-z_]+", sid) or sid in seen:
+            raise RuleError(f"sectors.json: bad or repeated id {sid!r}")
+        if not isinstance(entry.get("label"), str) or not entry["label"]:
+            raise RuleError(f"sectors.json: {sid}: a label is required")
+        keywords = entry.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) and k for k in keywords):
+            raise RuleError(f"sectors.json: {sid}: keywords must be a list of phrases")
+        seen.add(sid)
+        out.append(Sector(sid, entry["label"], tuple(keywords)))
+    if "khac" not in seen:
+        raise RuleError("sectors.json: the catch-all 'khac' is required")
+    return tuple(out)
+
+
+@cache
+def _patterns() -> tuple[tuple[Sector, tuple[tuple[str, re.Pattern], ...]], ...]:
+    return tuple(
+        (s, tuple((k, re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)")) for k in s.keywords))
+        for s in sectors()
+    )
+
+
+def label_of(sector_id: str) -> str:
+    """The Vietnamese label of a sector id."""
+    return next(s.label for s in sectors() if s.id == sector_id)
+
+
+def rule_scores(fields: dict[str, Optional[str]]) -> list[tuple[float, int, Sector, str]]:
+    """(score, -priority, sector, strongest keyword) for every field with a keyword hit,
+    best first."""
+    texts = {name: fold(fields.get(name) or "") for name in WEIGHTS}
+    out = []
+    for priority, (sector, patterns) in enumerate(_patterns()):
+        score, best, best_weight = 0.0, "", 0.0
+        for keyword, pattern in patterns:
+            for name, weight in WEIGHTS.items():
+                if pattern.search(texts[name]):
+                    score += weight
+                    if weight > best_weight:
+                        best, best_weight = keyword, weight
+        if score:
+            out.append((score, -priority, sector, best))
+    out.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return out
+
+
+def by_rules(fields: dict[str, Optional[str]]) -> Optional[SectorReading]:
+    """The rules' reading alone (no model shipped), or None when no keyword is found."""
+    scores = rule_scores(fields)
+    if not scores:
+        return None
+    score, _, sector, keyword = scores[0]
+    total = sum(s[0] for s in scores)
+    return SectorReading(sector.id, sector.label, round(score / total * 0.6, 3),
+                         f"sector.rules:{keyword}")  # fmt: skip
+
+
+def model_text(fields: dict[str, Optional[str]]) -> str:
+    """The one text the classifier reads: topic, action, actor and sentence."""
+    return " | ".join(fields.get(name) or "" for name in ("topic", "action", "actor", "evidence"))
+
+
+def combine(fields: dict[str, Optional[str]],
+            model: Optional[dict[str, float]]) -> SectorReading:  # fmt: skip
+    """The field of a directive: the model's probabilities plus ``RULE_WEIGHT`` times the
+    rules' share of keyword score per field (chosen on dev); the rules alone without a
+    model; 'khac' when neither has anything. The source names the keyword when the rules
+    agree with the answer."""
+    scores = rule_scores(fields)
+    if not model:
+        return by_rules(fields) or SectorReading("khac", label_of("khac"), 0.3,
+                                                 "sector.default")  # fmt: skip
+    total = sum(s[0] for s in scores) or 1.0
+    share = {s.id: score / total for score, _, s, _ in scores}
+    keyword = {s.id: kw for _, _, s, kw in scores}
+    order = {s.id: i for i, s in enumerate(sectors())}
+    mixed = {sid: p + RULE_WEIGHT * share.get(sid, 0.0) for sid, p in model.items()}
+    best = max(mixed, key=lambda k: (mixed[k], -order.get(k, 99)))
+    source = f"sector.rules:{keyword[best]}+model" if best in keyword else "model"
+    return SectorReading(best, label_of(best), round(mixed[best] / (1 + RULE_WEIGHT), 3),
+                         source)  # fmt: skip

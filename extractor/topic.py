@@ -1,0 +1,228 @@
+"""What a directive is about, read from its action (``corpus/GUIDELINE.md`` 12.2).
+
+A "Về …:" heading or lead-in gives the topic where there is one (the assembler hands it
+down). Otherwise the topic is the object of the action's content verb: the action
+without its verb group in front (a prohibition cue, light verbs such as "tăng cường",
+comma-joined verbs "rà soát, lập"), without the addressee of a directing verb ("chỉ đạo
+*các xã* rà soát …", "báo cáo *Thủ tướng Chính phủ* tình hình …"), determiners ("các",
+"việc", "công tác"), adverbs ("đủ", "chặt chẽ") and manner tails (", bảo đảm …",
+"theo quy định"). After an outcome prohibition ("không để", "tránh để") the outcome is
+the topic ("không để *thiếu vốn cho dự án*").
+
+Why a walk over the tagged tokens and not the POS alone: underthesea tags many object
+nouns as verbs ("quy định", "đầu tư"), so after the content verb the object starts at the
+next token whatever its tag, unless the verb is light or a verb list continues.
+Words are matched on the folded text, so a list entry may span several tokens and a
+token several words. The word lists are data (``data/topic.json``), checked on load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Optional, Sequence
+
+from spacy.tokens import Doc, Token
+
+from .resources import RuleError, read_json
+
+RULE = "topic.object"
+_PHRASE_LISTS = ("lead_words", "outcome_leads", "outcome_verbs", "light_verbs",
+                 "addressing_verbs", "report_verbs", "determiners", "adverbs", "prepositions",
+                 "joiners", "tails", "comma_tails", "trailing_words", "process_nouns",
+                 "recipient_prepositions")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    """The phrase lists of ``data/topic.json``, lower case, longest first."""
+
+    lists: dict[str, tuple[str, ...]]
+
+    def __getattr__(self, name: str) -> tuple[str, ...]:
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@cache
+def topic_words() -> TopicWords:
+    """The shipped topic word lists, validated (every list present, non-empty strings)."""
+    data = read_json("topic.json")
+    unknown = set(data) - {*_PHRASE_LISTS, "description"}
+    if unknown:
+        raise RuleError(f"topic.json: unknown keys {sorted(unknown)}")
+    lists = {}
+    for name in _PHRASE_LISTS:
+        words = data.get(name)
+        if not isinstance(words, list) or not words or not all(
+                isinstance(w, str) and w.strip() for w in words):
+            raise RuleError(f"topic.json: {name!r} must be a non-empty list of phrases")
+        lists[name] = tuple(sorted({w.lower() for w in words}, key=len, reverse=True))
+    return TopicWords(lists)
+
+
+class _Tokens:
+    """The action's tokens, with phrase matching on their lower-cased text."""
+
+    def __init__(self, tokens: Sequence[Token]):
+        self.tokens = tokens
+        self.low = [t.text.lower() for t in tokens]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def tag(self, k: int) -> str:
+        return self.tokens[k].tag_ if k < len(self.tokens) else ""
+
+    def match(self, k: int, phrases: tuple[str, ...]) -> int:
+        """Tokens covered by the longest phrase that starts at ``k`` and ends on a token
+        boundary (0 when none)."""
+        for phrase in phrases:
+            text, j = "", k
+            while j < len(self.low) and len(text) < len(phrase):
+                text = f"{text} {self.low[j]}" if text else self.low[j]
+                j += 1
+            if text == phrase:
+                return j - k
+        return 0
+
+
+def _is_verb(tokens: _Tokens, k: int, words: TopicWords) -> bool:
+    """A verb by its tag or by the verb lists (a capitalized first word is often mis-tagged)."""
+    return (tokens.tag(k) == "V" or bool(tokens.match(k, words.light_verbs))
+            or bool(tokens.match(k, words.addressing_verbs)))  # fmt: skip
+
+
+def _actor_end(doc: Doc, tokens: _Tokens, k: int) -> int:
+    """Tokens covered by the longest actor span starting at ``k`` (0 when none)."""
+    first = tokens.tokens[k].i
+    limit = tokens.tokens[-1].i + 1
+    ends = [s.end for s in doc.spans.get("actors", []) if s.start == first and s.end <= limit]
+    return max(ends) - first if ends else 0
+
+
+def _skip_all(tokens: _Tokens, k: int, phrases: tuple[str, ...]) -> int:
+    while k < len(tokens):
+        n = tokens.match(k, phrases)
+        if not n:
+            break
+        k += n
+    return k
+
+
+def _skip_verb_group(tokens: _Tokens, k: int, words: TopicWords) -> tuple[int, bool]:
+    """Past the content verb at ``k`` and the verbs joined to it: (next index, whether the
+    last verb addresses someone, as "chỉ đạo", "báo cáo" do)."""
+    addressing = bool(tokens.match(k, words.addressing_verbs))
+    light = bool(tokens.match(k, words.light_verbs))
+    k += max(1, tokens.match(k, words.addressing_verbs), tokens.match(k, words.light_verbs))
+    while k < len(tokens):
+        joined = tokens.match(k, words.joiners)
+        if light and _is_verb(tokens, k, words) and not tokens.match(k, words.process_nouns):
+            nxt = k
+        elif joined and _is_verb(tokens, k + joined, words) and not tokens.match(
+                k + joined, words.determiners) and not tokens.match(k + joined,
+                                                                     words.process_nouns):
+            nxt = k + joined
+        else:
+            break
+        addressing = bool(tokens.match(nxt, words.addressing_verbs))
+        light = bool(tokens.match(nxt, words.light_verbs))
+        k = nxt + max(1, tokens.match(nxt, words.addressing_verbs),
+                      tokens.match(nxt, words.light_verbs))  # fmt: skip
+    return k, addressing
+
+
+def _skip_addressee(doc: Doc, tokens: _Tokens, k: int, words: TopicWords,
+                    report: bool) -> int:  # fmt: skip
+    """Past the addressee of a directing or reporting verb, when one stands at ``k``."""
+    if k >= len(tokens):
+        return k
+    span = _actor_end(doc, tokens, k)
+    while span and tokens.low[k + span:k + span + 1] == [","] and k + span + 1 < len(tokens):
+        more = _actor_end(doc, tokens, k + span + 1)  # "Thủ tướng Chính phủ, Phó Thủ tướng"
+        if not more:
+            break
+        span += 1 + more
+    if span and (report or tokens.tag(k + span) == "V"):
+        return k + span
+    for j in range(k + 1, min(k + 5, len(tokens))):  # "hỗ trợ người dân khắc phục …"
+        if tokens.tag(j) == "V" and all(tokens.tag(i) not in ("V", "CH") for i in range(k, j)):
+            return k if report else j
+    return k
+
+
+def _object_start(doc: Doc, tokens: _Tokens, words: TopicWords) -> Optional[int]:
+    k = 0
+    while k < len(tokens):
+        outcome = tokens.match(k, words.outcome_leads)
+        if outcome:  # "không để …": the outcome itself is what the directive is about
+            return _skip_all(tokens, k + outcome, words.outcome_verbs)
+        n = tokens.match(k, words.lead_words)
+        if not n:
+            break
+        k += n
+    for step in range(3):  # "chỉ đạo các xã hướng dẫn người dân thu hoạch lúa"
+        # the action starts with its verb, whatever its tag; later verbs go by their tag
+        if k >= len(tokens) or (step and not _is_verb(tokens, k, words)):
+            break
+        if step and tokens.match(k, words.process_nouns):
+            break
+        report = bool(tokens.match(k, words.report_verbs))
+        k, addressing = _skip_verb_group(tokens, k, words)
+        k = _skip_all(tokens, k, words.adverbs + words.prepositions)
+        if not addressing:
+            break
+        after = _skip_addressee(doc, tokens, k, words, report)
+        if after == k:
+            break
+        k = after
+    k = _skip_all(tokens, k, words.determiners + words.adverbs)
+    return k if k < len(tokens) else None
+
+
+def _object_end(doc: Doc, tokens: _Tokens, start: int, words: TopicWords) -> int:
+    end = len(tokens)
+    for k in range(start + 1, len(tokens)):
+        comma = tokens.low[k - 1] == ","
+        # ", <verb>" after a noun starts a coordinated verb phrase: "…, đưa vào vận hành"
+        new_phrase = (comma and k >= 2 and tokens.tag(k) == "V" and tokens.tag(k - 2) != "V"
+                      and not tokens.match(k, words.process_nouns))  # fmt: skip
+        if new_phrase or tokens.match(k, words.tails) or (
+                comma and tokens.match(k, words.comma_tails)):
+            end = k - 1 if comma else k
+            break
+    for k in range(start + 1, end):  # "bàn giao mặt bằng cho Bộ Giao thông vận tải"
+        n = tokens.match(k, words.recipient_prepositions)
+        if n and k + n < end and k + n + _actor_end(doc, tokens, k + n) == end:
+            end = k
+            break
+    while end > start + 1:
+        if tokens.tag(end - 1) == "CH":
+            end -= 1
+            continue
+        cut = next((n for n in range(1, min(4, end - start)) if tokens.match(end - n,
+                    words.trailing_words) == n), 0)  # fmt: skip
+        if not cut:
+            break
+        end -= cut
+    return end
+
+
+def object_topic(doc: Doc, start_char: int, end_char: int) -> Optional[tuple[int, int]]:
+    """Character offsets of the topic read from the action at [start_char, end_char), or
+    None when the action names no subject matter."""
+    words = topic_words()
+    tokens = _Tokens([t for t in doc if t.idx >= start_char and t.idx + len(t.text) <= end_char])
+    if len(tokens) < 2:
+        return None
+    start = _object_start(doc, tokens, words)
+    if start is None:
+        return None
+    end = _object_end(doc, tokens, start, words)
+    if end <= start:
+        return None
+    first, last = tokens.tokens[start], tokens.tokens[end - 1]
+    return first.idx, last.idx + len(last.text)

@@ -1,0 +1,79 @@
+"""The assembler package: small functions, typed provenance instead of rule-id switches,
+the gate table and the modality from the cue data."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from extractor.assemble import GATES, ClauseContext, Origin, Ref, table
+from extractor.assemble.roles import urgent_deadline_rules
+from extractor.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent / "extractor"
+LIMITS = {"assemble": 40, "gazetteer": 60}
+
+
+@pytest.mark.parametrize("package", sorted(LIMITS))
+def test_no_long_function(package):
+    long = []
+    for path in sorted((ROOT / package).glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        long += [(path.name, f.name, f.end_lineno - f.lineno + 1) for f in ast.walk(tree)
+                 if isinstance(f, ast.FunctionDef)
+                 and f.end_lineno - f.lineno + 1 > LIMITS[package]]  # fmt: skip
+    assert not long
+
+
+def test_provenance_fields_do_not_change_equality():
+    assert Ref(1, 2, "r", origin=Origin.heading, urgent=True) == Ref(1, 2, "r")
+
+
+def test_urgency_comes_from_the_rule_kind_not_its_id():
+    assert urgent_deadline_rules()  # "khẩn trương": kind urgent in deadline_patterns.json
+    from extractor.deadlines import get_rules
+
+    kinds = {r.id: r.kind.value for r in get_rules().data.rules}
+    assert all(kinds[rule] == "urgent" for rule in urgent_deadline_rules())
+
+
+def test_the_gates_are_a_table_in_order_of_confidence():
+    confidences = [g.confidence for g in GATES]
+    assert confidences == sorted(confidences, reverse=True)
+    assert len({g.rule for g in GATES}) == len(GATES)
+
+
+def test_the_cue_function_table_drives_the_sets():
+    t = table()
+    assert {"assign", "require", "request", "permit", "prohibit"} == t.strong
+    assert t.instructs < t.introduces_actor
+    assert t.governs["request"] == "recommendation"
+
+
+def _doc(text: str):
+    return build("rules")(text)
+
+
+def test_inherited_actor_says_where_it_came_from():
+    doc = _doc("Giao Bộ Tài chính rà soát các quy định; khẩn trương hướng dẫn các địa phương "
+               "thực hiện.")  # fmt: skip
+    records = doc._.directives
+    assert len(records) == 2
+    assert records[0].actor.origin == Origin.own
+    assert records[1].actor.origin == Origin.previous_clause
+    assert records[1].actor == records[0].actor
+
+
+def test_heading_actor_is_marked_as_from_the_heading():
+    doc = _doc("Kết luận:\n1. Bộ Y tế:\n- Rà soát các quy định về khám chữa bệnh.\n")
+    (rec,) = doc._.directives
+    assert rec.actor.origin == Origin.heading and rec.actor.rule == "actor.heading"
+
+
+def test_clause_context_is_typed():
+    doc = _doc("Giao Bộ Tài chính chủ trì rà soát các quy định.")
+    contexts = list(doc._.clause_context.values())
+    assert contexts and all(isinstance(c, ClauseContext) for c in contexts)
+    assert contexts[0].actor is not None and isinstance(contexts[0].may_direct, bool)
