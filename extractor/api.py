@@ -29,6 +29,7 @@ from .schema import (
     EntityKind,
     Meeting,
     Options,
+    Sector,
     SkippedRegion,
     Source,
     Span,
@@ -101,6 +102,10 @@ class _Builder:
             return self.deadline(value)
         if kind == "span":
             return _span(self.text, value)
+        if kind == "sector":
+            return None if value is None else Sector(id=value.id, label=value.label,
+                                                     confidence=value.confidence,
+                                                     source=value.source)  # fmt: skip
         return value  # a label
 
     def directive(self, rec: DirectiveRecord, text_hash: str) -> Directive:

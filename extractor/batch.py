@@ -424,6 +424,8 @@ def _csv_cell(f, d: dict) -> str:
     if f.kind == "label":
         labels = getattr(presentation(), f.name)
         return labels.get(value, value)
+    if f.kind == "sector":
+        return (value or {}).get("label") or ""
     text = (value or {}).get("text")
     if not text and f.csv_fallback:
         text = (d.get(f.csv_fallback) or {}).get("text")

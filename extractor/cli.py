@@ -225,14 +225,24 @@ def eval_command(split, by, modes, report_path, show_errors) -> None:
 @click.option("--max-steps", type=click.IntRange(min=1), help="Stop after N training steps.")
 @click.option("--seed", type=int, help="Random seed [default: the config's].")
 def train_command(config_path, output, limit, max_steps, seed) -> None:
-    """Train the clause classifier and role tagger on the corpus train split."""
+    """Train the clause classifier and role tagger, and the sector classifier, on the
+    corpus train split. The sector classifier is written beside the pipeline, in
+    ``sectors/`` (models/sectors by default)."""
     from .model import models_dir
+    from .sector_model import MODEL_NAME, train_sector_model
     from .train import default_config, train
 
-    meta = train(config_path or default_config(), output or models_dir() / "directives",
-                 limit=limit, max_steps=max_steps, seed=seed,
-                 log=lambda line: click.echo(line, err=True))  # fmt: skip
-    click.echo(json.dumps(meta.get("dev_scores", {}), indent=2))
+    target = output or models_dir() / "directives"
+
+    def log(line: str) -> None:
+        click.echo(line, err=True)
+
+    meta = train(config_path or default_config(), target, limit=limit, max_steps=max_steps,
+                 seed=seed, log=log)  # fmt: skip
+    sectors = train_sector_model(target.parent / MODEL_NAME, seed=seed or 0, limit=limit,
+                                 epochs=2 if max_steps else 12, log=log)  # fmt: skip
+    click.echo(json.dumps({**meta.get("dev_scores", {}),
+                           "sector_dev_accuracy": sectors["dev_accuracy"]}, indent=2))
 
 
 @main.command()

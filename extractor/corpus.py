@@ -146,9 +146,9 @@ def is_field(doc_id: str) -> bool:
 @cache
 def sector_ids() -> frozenset[str]:
     """The ids of ``extractor/data/sectors.json``."""
-    from .resources import read_json
+    from .resources import sectors_file
 
-    return frozenset(s["id"] for s in read_json("sectors.json")["sectors"])
+    return frozenset(s.id for s in sectors_file().sectors)
 
 
 def validate(gold: GoldDocument, text: str) -> list[str]:

@@ -23,6 +23,7 @@ from . import (  # noqa: F401
 from .resources import DATA_PACKAGE
 
 MODEL_STAGE = "directive_model"
+SECTOR_STAGE = "sector_classifier"
 
 
 def load_config():
@@ -44,6 +45,8 @@ def build(mode: str = DEFAULT_MODE) -> Language:
     exclude = [MODEL_STAGE] if mode == "rules" else []
     if mode != "rules":
         config["components"][MODEL_STAGE]["mode"] = mode
+    # the rules alone read the field from keywords; the trained classifier joins otherwise
+    config["components"][SECTOR_STAGE]["use_model"] = mode != "rules"
     pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True,
                                                  exclude=exclude)  # fmt: skip
     pipeline.initialize()

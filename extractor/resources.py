@@ -19,7 +19,7 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import (
     BaseModel,
@@ -446,7 +446,7 @@ def cue_functions() -> CueFunctions:
 # The directive fields (``data/fields.json``) and presentation strings
 # (``data/presentation.json``), read through :mod:`extractor.fields`
 
-FieldKind = Literal["span", "entity", "entities", "deadline", "label"]
+FieldKind = Literal["span", "entity", "entities", "deadline", "label", "sector"]
 
 
 class DirectiveField(_Rule):
@@ -692,3 +692,63 @@ def gazetteer_file(model, name: str):
 def gazetteer_lines(model, name: str) -> list:
     """A JSON-lines file of ``data/gazetteer/``, validated line by line."""
     return load_lines(model, GAZETTEER_DIR, name)
+
+
+# -- topic and sector ------------------------------------------------------------------
+
+Phrases = tuple[Annotated[str, Field(min_length=1)], ...]
+
+
+class TopicFile(_Rule):
+    """``topic.json``: the words :mod:`extractor.topic` walks past to reach an action's
+    object, and those that end it."""
+
+    description: str = ""
+    lead_words: Phrases = Field(min_length=1)
+    outcome_leads: Phrases = Field(min_length=1)
+    outcome_verbs: Phrases = Field(min_length=1)
+    light_verbs: Phrases = Field(min_length=1)
+    addressing_verbs: Phrases = Field(min_length=1)
+    report_verbs: Phrases = Field(min_length=1)
+    determiners: Phrases = Field(min_length=1)
+    adverbs: Phrases = Field(min_length=1)
+    prepositions: Phrases = Field(min_length=1)
+    joiners: Phrases = Field(min_length=1)
+    tails: Phrases = Field(min_length=1)
+    comma_tails: Phrases = Field(min_length=1)
+    trailing_words: Phrases = Field(min_length=1)
+    process_nouns: Phrases = Field(min_length=1)
+    recipient_prepositions: Phrases = Field(min_length=1)
+
+
+@cache
+def topic_file() -> TopicFile:
+    return load(TopicFile, "topic.json")
+
+
+class SectorEntry(_Rule):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    label: str = Field(min_length=1)
+    scope: str = ""
+    keywords: Phrases = ()
+
+
+class SectorsFile(_Rule):
+    """``sectors.json``: the controlled list of fields, in priority order, with keywords."""
+
+    version: int = 1
+    description: str = ""
+    sectors: tuple[SectorEntry, ...] = Field(min_length=2)
+
+    @field_validator("sectors")
+    @classmethod
+    def _ids(cls, value):
+        ids = [s.id for s in value]
+        check_unique_ids(ids, "sectors.json")
+        require_ids(ids, ["khac"], "sectors.json")
+        return value
+
+
+@cache
+def sectors_file() -> SectorsFile:
+    return load(SectorsFile, "sectors.json")

@@ -106,6 +106,15 @@ class Deadline(Span):
     )
 
 
+class Sector(_Model):
+    """The government field a directive belongs to (``extractor/data/sectors.json``)."""
+
+    id: str = Field(description="Id in the controlled list, e.g. 'giao_thong'.")
+    label: str = Field(description="The field's Vietnamese name, e.g. 'Giao thông'.")
+    confidence: float = Field(ge=0.0, le=1.0)
+    source: str = Field(description="'sector.rules:<keyword>', '...+model' or 'model'.")
+
+
 class Directive(_Model):
     """One instructed action: who must do what, on which topic, by when."""
 
@@ -119,6 +128,7 @@ class Directive(_Model):
     report_to: Optional[Entity] = None
     deadline: Optional[Deadline] = None
     modality: Modality
+    sector: Optional[Sector] = None
     evidence: Span
     confidence: float = Field(ge=0.0, le=1.0)
     rules: list[str] = Field(

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Optional
 
 from .normalize import fold
-from .resources import RuleError, read_json
+from .resources import sectors_file
 
 WEIGHTS = {"topic": 3.0, "action": 2.0, "actor": 1.0, "evidence": 0.5}
 RULE_WEIGHT = 0.7  # of the rules' score share against the model's probability (dev: 0.76)
@@ -44,23 +44,8 @@ class SectorReading:
 
 @cache
 def sectors() -> tuple[Sector, ...]:
-    """The controlled list, in priority order, validated."""
-    data = read_json("sectors.json")
-    out, seen = [], set()
-    for entry in data.get("sectors", []):
-        sid = entry.get("id")
-        if not isinstance(sid, str) or not re.fullmatch(r"[a-z_]+", sid) or sid in seen:
-            raise RuleError(f"sectors.json: bad or repeated id {sid!r}")
-        if not isinstance(entry.get("label"), str) or not entry["label"]:
-            raise RuleError(f"sectors.json: {sid}: a label is required")
-        keywords = entry.get("keywords", [])
-        if not isinstance(keywords, list) or not all(isinstance(k, str) and k for k in keywords):
-            raise RuleError(f"sectors.json: {sid}: keywords must be a list of phrases")
-        seen.add(sid)
-        out.append(Sector(sid, entry["label"], tuple(keywords)))
-    if "khac" not in seen:
-        raise RuleError("sectors.json: the catch-all 'khac' is required")
-    return tuple(out)
+    """The controlled list, in priority order (validated by the rule-data layer)."""
+    return tuple(Sector(s.id, s.label, s.keywords) for s in sectors_file().sectors)
 
 
 @cache

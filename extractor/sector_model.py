@@ -56,6 +56,7 @@ def train_sector_model(output: Path, *, seed: int = 0, epochs: int = 12, limit: 
     from spacy.training import Example
 
     from .corpus import corpus_hash, iter_split
+    from .resources import rule_data_hash
 
     random.seed(seed)
     spacy.util.fix_random_seed(seed)
@@ -82,7 +83,8 @@ def train_sector_model(output: Path, *, seed: int = 0, epochs: int = 12, limit: 
         log(f"sector epoch {epoch + 1}: loss {losses.get('textcat', 0):.3f}")
     right = sum(_best(doc.cats) == gold for doc, (_, gold) in
                 zip(nlp.pipe(t for t, _ in dev), dev))  # fmt: skip
-    meta = {"corpus_hash": corpus_hash(), "seed": seed, "epochs": epochs,
+    meta = {"corpus_hash": corpus_hash(), "rule_data_hash": rule_data_hash(), "seed": seed,
+            "epochs": epochs,
             "train_examples": len(train), "dev_examples": len(dev),
             "dev_accuracy": round(right / len(dev), 4) if dev else None}  # fmt: skip
     output.mkdir(parents=True, exist_ok=True)

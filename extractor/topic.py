@@ -24,13 +24,9 @@ from typing import Optional, Sequence
 
 from spacy.tokens import Doc, Token
 
-from .resources import RuleError, read_json
+from .resources import TopicFile, topic_file
 
 RULE = "topic.object"
-_PHRASE_LISTS = ("lead_words", "outcome_leads", "outcome_verbs", "light_verbs",
-                 "addressing_verbs", "report_verbs", "determiners", "adverbs", "prepositions",
-                 "joiners", "tails", "comma_tails", "trailing_words", "process_nouns",
-                 "recipient_prepositions")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -48,19 +44,11 @@ class TopicWords:
 
 @cache
 def topic_words() -> TopicWords:
-    """The shipped topic word lists, validated (every list present, non-empty strings)."""
-    data = read_json("topic.json")
-    unknown = set(data) - {*_PHRASE_LISTS, "description"}
-    if unknown:
-        raise RuleError(f"topic.json: unknown keys {sorted(unknown)}")
-    lists = {}
-    for name in _PHRASE_LISTS:
-        words = data.get(name)
-        if not isinstance(words, list) or not words or not all(
-                isinstance(w, str) and w.strip() for w in words):
-            raise RuleError(f"topic.json: {name!r} must be a non-empty list of phrases")
-        lists[name] = tuple(sorted({w.lower() for w in words}, key=len, reverse=True))
-    return TopicWords(lists)
+    """The shipped topic word lists (validated by :class:`~extractor.resources.TopicFile`)."""
+    data = topic_file()
+    return TopicWords({name: tuple(sorted({w.lower() for w in getattr(data, name)}, key=len,
+                                          reverse=True))
+                       for name in TopicFile.model_fields if name != "description"})  # fmt: skip
 
 
 class _Tokens:

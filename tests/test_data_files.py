@@ -96,7 +96,8 @@ def test_the_stage_order_is_the_config_and_flows_one_way():
     order = load_config()["nlp"]["pipeline"]
     assert order.index("boilerplate_cleaner") < order.index("cue_ruler")  # cleaner first
     assert order.index("metadata_reader") < order.index("directive_assembler")
-    assert order[-3:] == [MODEL_STAGE, "entity_resolver", "deadline_reader"]
+    assert order[-5:] == [MODEL_STAGE, "topic_reader", "sector_classifier", "entity_resolver",
+                          "deadline_reader"]  # fmt: skip
     assert build("rules").pipe_names == [name for name in order if name != MODEL_STAGE]
     model_cfg = load_config()["components"][MODEL_STAGE]
     assert {"mode", "rule_weight", "veto", "veto_unless_rule", "propose"} <= set(model_cfg)

@@ -32,7 +32,7 @@ LOADERS = [
     rd.sections, rd.organizations, lambda: rd.load(rd.FieldRegistry, "fields.json"),
     lambda: rd.load(rd.Presentation, "presentation.json"),
     lambda: rd.regex_rules("boilerplate.json"), lambda: rd.regex_rules("structure.json"),
-    lambda: rd.regex_rules("metadata.json"),
+    lambda: rd.regex_rules("metadata.json"), rd.topic_file, rd.sectors_file,
 ]  # fmt: skip
 
 

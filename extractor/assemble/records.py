@@ -10,6 +10,7 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..resources import Cue
+from ..sector import SectorReading
 
 
 class Origin(str, Enum):
@@ -54,6 +55,7 @@ class DirectiveRecord:
     urgent: Optional[Ref] = None
     confidence: float = 0.5
     rules: list[str] = field(default_factory=list)
+    sector: Optional[SectorReading] = None  # set by the sector classifier
 
 
 @dataclass

@@ -4,4 +4,10 @@ bodies its actors name, the dates its deadlines mean. Importing registers the fa
 
 from __future__ import annotations
 
-from . import deadline_reader, entity_resolver, metadata_reader  # noqa: F401
+from . import (  # noqa: F401
+    deadline_reader,
+    entity_resolver,
+    metadata_reader,
+    sector_classifier,
+    topic_reader,
+)
