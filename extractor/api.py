@@ -163,8 +163,12 @@ def extract_texts(
 
 
 def _prepare(raw_text: str, source: Optional[Source]) -> tuple[str, Source]:
-    """The normalized text (what every offset refers to) and its source record."""
-    text = normalize_text(raw_text)
+    """The normalized text (what every offset refers to) and its source record; a text
+    over the readers' character limit is refused (``ReadError`` too_large)."""
+    from .readers.base import check_text_size
+
+    name = (source.path if source is not None else None) or "<text>"
+    text = check_text_size(normalize_text(check_text_size(raw_text, name)), name)
     if source is None:
         source = Source(sha256=_sha256(raw_text.encode("utf-8")), format="text", chars=len(text))
     else:

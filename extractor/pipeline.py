@@ -20,6 +20,7 @@ from . import (  # noqa: F401
     rules,
     segment,
 )
+from .readers.base import MAX_TEXT_CHARS
 from .resources import DATA_PACKAGE
 
 MODEL_STAGE = "directive_model"
@@ -50,4 +51,6 @@ def build(mode: str = DEFAULT_MODE) -> Language:
     pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True,
                                                  exclude=exclude)  # fmt: skip
     pipeline.initialize()
+    # spaCy's 1,000,000-character guard is for its own parsers; the readers' limit is ours.
+    pipeline.max_length = MAX_TEXT_CHARS
     return pipeline

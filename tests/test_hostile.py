@@ -328,3 +328,59 @@ def test_report_lists_a_malformed_json_as_skipped(tmp_path):
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     for name in ("broken.json", "deep.json", "wrong.json"):
         assert name in html
+
+
+# -- the text itself --------------------------------------------------------------------
+
+
+def test_a_text_over_a_million_characters_is_extracted_not_an_internal_error():
+    from extractor.api import extract_text
+
+    block = "\n".join(f"{i}. Giao Sở Tài chính số {i} rà soát định mức chi phí của dự án {i}."
+                      for i in range(14_000))  # fmt: skip
+    assert len(block) > 1_000_000  # spaCy's own max_length
+    doc = extract_text(block, mode="rules")
+    assert len(doc.directives) >= 13_000
+
+
+def test_a_text_over_the_character_limit_is_refused_clearly():
+    from extractor.api import extract_text
+    from extractor.readers.base import MAX_TEXT_CHARS
+
+    with pytest.raises(ReadError) as err:
+        extract_text("a" * (MAX_TEXT_CHARS + 1), mode="rules")
+    assert err.value.kind == "too_large" and "characters" in str(err.value)
+
+
+def test_two_notices_in_one_file_are_both_read():
+    from extractor.api import extract_text
+
+    notice = ("VĂN PHÒNG CHÍNH PHỦ\nSố: {n}/TB-VPCP\nHà Nội, ngày 5 tháng 3 năm 2021\nTHÔNG BÁO\n"
+              "Sau khi nghe báo cáo, Phó Thủ tướng Chính phủ kết luận như sau:\n"
+              "1. Giao {actor} chủ trì {task}, báo cáo Thủ tướng Chính phủ trước ngày 30/6/2021.\n"
+              "Nơi nhận:\n- {actor};\n- Lưu: VT.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\n"
+              "Nguyễn Văn A\n")  # fmt: skip
+    text = (notice.format(n=101, actor="Bộ Tài chính", task="rà soát định mức chi phí")
+            + "\n" + notice.format(n=102, actor="Bộ Xây dựng", task="sửa đổi quy chuẩn nhà ở"))
+    doc = extract_text(text, mode="rules")
+    assert [d.actor.text for d in doc.directives] == ["Bộ Tài chính", "Bộ Xây dựng"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Ministry of Finance shall review the cost norms and report before 30 June. " * 4,
+    "财政部负责审查成本定额，并于六月三十日前向总理报告。" * 5,
+    "Giao So Tai chinh ra soat dinh muc chi phi, bao cao UBND tinh truoc ngay 30/6. " * 4,
+])  # fmt: skip
+def test_a_text_that_is_not_vietnamese_gets_a_warning(text):
+    from extractor.api import extract_text
+
+    doc = extract_text(text, mode="rules")
+    assert any("does not look like Vietnamese" in w for w in doc.warnings)
+
+
+def test_vietnamese_text_gets_no_language_warning():
+    from extractor.api import extract_text
+
+    doc = extract_text("Giao Sở Tài chính rà soát định mức chi phí, báo cáo Ủy ban nhân dân tỉnh "
+                       "trước ngày 30/6/2025. " * 4, mode="rules")  # fmt: skip
+    assert not any("Vietnamese" in w for w in doc.warnings)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import (  # noqa: F401
     deadline_reader,
     entity_resolver,
+    language_check,
     metadata_reader,
     sector_classifier,
     topic_reader,
