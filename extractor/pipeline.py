@@ -10,7 +10,7 @@ from spacy.language import Language
 
 # Registering factories, tokenizers and misc functions is an import side effect.
 from . import DEFAULT_MODE, MODES, assemble, clean, nlp, rules, segment  # noqa: F401
-from .resources import DATA_PACKAGE
+from .resources import DATA_PACKAGE, trained_pipeline_path
 
 
 def load_config():
@@ -24,7 +24,9 @@ def build(mode: str = DEFAULT_MODE) -> Language:
     """The pipeline for a mode, built and initialized once per process.
 
     ``rules``: the rule components alone. ``model`` and ``hybrid``: the same,
-    then the trained components of ``models/directives`` (see :mod:`extractor.model`).
+    then the trained components (see :mod:`extractor.model`), from the repository's
+    ``models/directives`` or the copy installed with the package
+    (:func:`extractor.resources.trained_pipeline_path`).
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
@@ -34,5 +36,6 @@ def build(mode: str = DEFAULT_MODE) -> Language:
     if mode != "rules":
         from . import model  # noqa: F401  (registers the directive_model factory)
 
-        pipeline.add_pipe("directive_model", config={"mode": mode})
+        pipeline.add_pipe("directive_model",
+                          config={"mode": mode, "path": str(trained_pipeline_path())})
     return pipeline

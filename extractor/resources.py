@@ -211,3 +211,26 @@ def leader_titles() -> tuple[str, ...]:
     if not all(isinstance(t, str) and t for t in titles):
         raise RuleError("leaders.json: titles must be non-empty strings")
     return tuple(sorted((normalize_text(t).lower() for t in titles), key=len, reverse=True))
+
+
+TRAINED_DIR = "trained"  # in an installed package: extractor/trained/directives (setup.py)
+
+
+def trained_pipeline_path():
+    """The trained pipeline (``directives``) the model and hybrid modes load.
+
+    ``$EXTRACTOR_MODELS/directives`` when that variable is set; else, in an installed
+    wheel, the copy shipped inside the package (``setup.py`` copies the repository's
+    ``models/directives`` there at build time: the same files); else, in a source
+    checkout or an editable install, the repository's ``models/directives``, where
+    ``extractor train`` writes.
+    """
+    import os
+    from pathlib import Path
+
+    from .model import models_dir
+
+    shipped = resources.files(DATA_PACKAGE).joinpath(TRAINED_DIR, "directives")
+    if not os.environ.get("EXTRACTOR_MODELS") and shipped.joinpath("meta.json").is_file():
+        return Path(str(shipped))  # spaCy loads from a directory: an installed package is one
+    return models_dir() / "directives"
