@@ -308,9 +308,9 @@ def extract(
     ``extract(Path("notice.docx"))`` (any :class:`os.PathLike`) reads the file, as
     ``extract(path="notice.docx")`` does. A ``str`` is always the text itself: one that
     names an existing file is still read as text, with a warning. ``doc_date`` (a
-    :class:`datetime.date` or an ISO string, "2021-03-20") resolves deadlines without a
-    year; the document's own date, when it gives one, comes first. ``mode``: "rules",
-    "model" or "hybrid" (the default). For many texts use :func:`extract_texts`.
+    :class:`datetime.date` or an ISO string, "2021-03-20") is the document's date: it
+    resolves deadlines without a year and wins over a date read from the text. ``mode``:
+    "rules", "model" or "hybrid" (the default). For many texts use :func:`extract_texts`.
     """
     if (text is None) == (path is None):
         raise TypeError("give exactly one of text or path")
