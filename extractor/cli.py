@@ -226,7 +226,12 @@ def eval_command(split, by, modes, report_path, show_errors) -> None:
 @click.option("--seed", type=int, help="Random seed [default: the config's].")
 def train_command(config_path, output, limit, max_steps, seed) -> None:
     """Train the clause classifier and role tagger on the corpus train split."""
+    from .corpus import CORPUS_DIR
     from .model import models_dir
+
+    if not CORPUS_DIR.is_dir():
+        raise click.ClickException(f"training needs a source checkout: no corpus at "
+                                   f"{CORPUS_DIR} (an installed package has none)")  # fmt: skip
     from .train import default_config, train
 
     meta = train(config_path or default_config(), output or models_dir() / "directives",

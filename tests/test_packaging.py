@@ -103,3 +103,19 @@ def test_mypy_checks_the_public_api_strictly(name):
     cfg = _setup_cfg()
     assert f"extractor/{name}" in re.split(r"[,\s]+", cfg["mypy"]["files"])
     assert cfg["mypy"]["strict"] == "True"
+
+
+def test_training_outside_a_checkout_says_why(monkeypatch, tmp_path):
+    import extractor.corpus
+
+    monkeypatch.setattr(extractor.corpus, "CORPUS_DIR", tmp_path / "corpus")
+    result = CliRunner().invoke(main, ["train", "--output", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "training needs a source checkout" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_the_batch_api_is_exported_at_the_top():
+    import extractor
+    from extractor import api
+
+    assert extractor.extract_texts is api.extract_texts and extractor.read_file is api.read_file
