@@ -178,14 +178,15 @@ def extract_texts(
     model reads their sentences together), which is faster than one call per text.
     An exception stops the stream (retry one by one to find the culprit).
 
-    Over a pandas column (pandas is not a dependency; any iterable of strings works):
+    Over a pandas column (pandas is not a dependency; any iterable of strings works)::
 
-    >>> import pandas as pd                                          # doctest: +SKIP
-    >>> df = pd.DataFrame({"text": ["Giao Bộ Y tế chủ trì ...", "Đề nghị UBND tỉnh ..."]})
-    >>> docs = list(extract_texts(df["text"], doc_date="2021-03-20"))  # doctest: +SKIP
-    >>> df["directives"] = [len(d.directives) for d in docs]         # doctest: +SKIP
-    >>> df["actors"] = [[x.actor.text for x in d.directives if x.actor] for d in docs]
-    ... # doctest: +SKIP
+        import pandas as pd
+        from extractor.api import extract_texts
+
+        df = pd.read_csv("notices.csv")                  # a "text" column
+        docs = list(extract_texts(df["text"], doc_date="2021-03-20"))
+        df["directives"] = [len(d.directives) for d in docs]
+        df["actors"] = [[x.actor.text for x in d.directives if x.actor] for d in docs]
 
     Files: ``extract_texts(read_file(p) for p in paths)``.
     """
@@ -322,7 +323,7 @@ def extract(
         raise TypeError(f"text must be a str (or a path-like object), not {type(text).__name__}")
     if _names_a_file(text):
         _warnings.warn(f"extract({_short(text)}) read the string as text, but it names an "
-                       "existing file: pass path=... or a pathlib.Path to read the file",
+                       "existing path: pass path=... or a pathlib.Path to read the file",
                        UserWarning, stacklevel=2)  # fmt: skip
     return extract_text(text, doc_date=doc_date, mode=mode, with_text=with_text)
 
