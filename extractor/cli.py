@@ -280,7 +280,7 @@ def web_requirements() -> list[str]:
               help="A host name clients use to reach the server, besides loopback names "
                    "(needed with --host 0.0.0.0).")  # fmt: skip
 def serve(host, port, db_path, workers, timeout, allowed_hosts) -> None:
-    """Serve the clerk's review page and the HTTP API (needs the ``web`` extra)."""
+    """Serve the clerk's review page and the HTTP API (needs the web extra)."""
     missing = missing_web_modules()
     if missing:
         install = " ".join(f"'{r}'" for r in web_requirements())
