@@ -12,12 +12,13 @@ __version__ = "0.1.0"
 MODES = ("rules", "model", "hybrid")
 DEFAULT_MODE = "hybrid"
 
-__all__ = ["DEFAULT_MODE", "MODES", "__version__", "extract", "extract_file"]
+__all__ = ["DEFAULT_MODE", "MODES", "__version__", "extract", "extract_file", "extract_texts",
+           "read_file"]  # fmt: skip
 
 
 def __getattr__(name):
     # Lazy: importing the package must not load spaCy and underthesea models.
-    if name in ("extract", "extract_file"):
+    if name in ("extract", "extract_file", "extract_text", "extract_texts", "read_file"):
         from . import api
 
         return getattr(api, name)

@@ -4,6 +4,9 @@
 >>> doc = extract("Giao Bộ Tài chính chủ trì rà soát các quy định, báo cáo Thủ tướng Chính phủ.")
 >>> [d.actor.text for d in doc.directives]
 ['Bộ Tài chính']
+
+``extract(Path("notice.docx"))`` or ``extract(path="notice.docx")`` reads a file;
+:func:`extract_texts` is the batch API (many texts, one pipeline pass per batch).
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from typing import Iterable, Iterator, Optional, Union
+import warnings as _warnings
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union, overload
 
 from . import DEFAULT_MODE, MODES, __version__
 from .assemble import DirectiveRecord, Ref
@@ -35,24 +39,48 @@ from .schema import (
     Span,
 )
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# A document's date: a date, or an ISO string ("2021-03-20").
+DateLike = Union[dt.date, str]
+# One text for extract_texts: the text alone, or (text, its source or None, reader warnings).
+TextItem = Union[str, tuple[str, Optional[Source], tuple[str, ...]]]
+
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _span(text: str, ref: Optional[Ref], cls=Span, **extra):
+@overload
+def _span(text: str, ref: Ref) -> Span: ...
+@overload
+def _span(text: str, ref: Optional[Ref]) -> Optional[Span]: ...
+def _span(text: str, ref: Optional[Ref]) -> Optional[Span]:
     if ref is None:
         return None
-    return cls(
-        text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule, **extra
-    )
+    return Span(text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule)
+
+
+def _as_date(value: Optional[DateLike]) -> Optional[dt.date]:
+    """``doc_date`` as given (a date, a datetime or an ISO string) as a date."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"doc_date must be a date or an ISO date string 'YYYY-MM-DD', not {value!r}")
 
 
 class _Builder:
     """Turns the pipeline's records into the contract's models; every reading (metadata,
     gazetteer resolutions, deadline values) was made by the pipeline's components."""
 
-    def __init__(self, doc):
+    def __init__(self, doc: Any):
         self.text = text_of(doc)
         self.resolutions = doc._.resolutions or {}
         self.deadline_values = doc._.deadline_values or {}
@@ -121,7 +149,7 @@ class _Builder:
 def extract_text(
     raw_text: str,
     *,
-    doc_date: Optional[dt.date] = None,
+    doc_date: Optional[DateLike] = None,
     mode: str = DEFAULT_MODE,
     source: Optional[Source] = None,
     warnings: tuple[str, ...] = (),
@@ -133,33 +161,59 @@ def extract_text(
 
 
 def extract_texts(
-    items: Iterable[tuple[str, Optional[Source], tuple[str, ...]]],
+    items: Iterable[TextItem],
     *,
-    doc_date: Optional[dt.date] = None,
+    doc_date: Optional[DateLike] = None,
     mode: str = DEFAULT_MODE,
     with_text: bool = False,
     batch_size: int = 8,
 ) -> Iterator[Document]:
-    """Extract the directives of many texts, each given as (text, source or None,
-    reader warnings); one Document per text, in order, each the same as
-    :func:`extract_text` gives. The pipeline reads them ``batch_size`` at a time, which
-    is faster; an exception stops the stream (retry one by one to find the culprit)."""
+    """The batch API: extract the directives of many texts, lazily, in order.
+
+    Each item is a text, or a tuple ``(text, source or None, reader warnings)`` as
+    :func:`read_file` returns it. One Document per item, each the same as
+    :func:`extract_text` gives; the pipeline reads ``batch_size`` texts at a time (the
+    model reads their sentences together), which is faster than one call per text.
+    An exception stops the stream (retry one by one to find the culprit).
+
+    Over a pandas column (pandas is not a dependency; any iterable of strings works)::
+
+        import pandas as pd
+        from extractor.api import extract_texts
+
+        df = pd.read_csv("notices.csv")                  # a "text" column
+        docs = list(extract_texts(df["text"], doc_date="2021-03-20"))
+        df["directives"] = [len(d.directives) for d in docs]
+        df["actors"] = [[x.actor.text for x in d.directives if x.actor] for d in docs]
+
+    Files: ``extract_texts(read_file(p) for p in paths)``.
+    """
     from .pipeline import build
 
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
+    on = _as_date(doc_date)
     pipeline = build(mode)
 
-    def docs():
-        for raw_text, source, warnings in items:
+    def docs() -> Iterator[tuple[Any, tuple[Source, tuple[str, ...]]]]:
+        for raw_text, source, warnings in map(_item, items):
             text, source = _prepare(raw_text, source)
             doc = pipeline.make_doc(text)
-            doc._.given_date = doc_date  # read by the metadata stage
+            doc._.given_date = on  # read by the metadata stage
             yield doc, (source, tuple(warnings))
 
     pairs = pipeline.pipe(docs(), as_tuples=True, batch_size=batch_size)
     for doc, (source, warnings) in pairs:
-        yield _document(doc, source, warnings, doc_date=doc_date, mode=mode, with_text=with_text)
+        yield _document(doc, source, warnings, doc_date=on, mode=mode, with_text=with_text)
+
+
+def _item(item: TextItem) -> tuple[str, Optional[Source], tuple[str, ...]]:
+    if isinstance(item, str):
+        return item, None, ()
+    if isinstance(item, tuple) and len(item) == 3 and isinstance(item[0], str):
+        return item
+    raise TypeError(f"extract_texts takes texts or (text, source, warnings) tuples, not "
+                    f"{type(item).__name__}")  # fmt: skip
 
 
 def _prepare(raw_text: str, source: Optional[Source]) -> tuple[str, Source]:
@@ -176,7 +230,7 @@ def _prepare(raw_text: str, source: Optional[Source]) -> tuple[str, Source]:
     return text, source
 
 
-def _document(doc, source: Source, warnings: tuple[str, ...], *, doc_date: Optional[dt.date],
+def _document(doc: Doc, source: Source, warnings: tuple[str, ...], *, doc_date: Optional[dt.date],
               mode: str, with_text: bool) -> Document:  # fmt: skip
     """The contract's Document for a processed Doc."""
     text = text_of(doc)
@@ -222,9 +276,9 @@ def _ref(found: Optional[Found]) -> Optional[Ref]:
 
 
 def extract_file(
-    path: Union[str, os.PathLike],
+    path: Union[str, os.PathLike[str]],
     *,
-    doc_date: Optional[dt.date] = None,
+    doc_date: Optional[DateLike] = None,
     mode: str = DEFAULT_MODE,
     with_text: bool = False,
 ) -> Document:
@@ -238,7 +292,7 @@ def extract_file(
                         with_text=with_text)  # fmt: skip
 
 
-def read_file(path: Union[str, os.PathLike]) -> tuple[str, Source, tuple[str, ...]]:
+def read_file(path: Union[str, os.PathLike[str]]) -> tuple[str, Source, tuple[str, ...]]:
     """A file's text, its source record and the reader's warnings, as
     :func:`extract_texts` takes them. Raises :class:`extractor.readers.ReadError`."""
     from .readers import read_document
@@ -251,19 +305,47 @@ def read_file(path: Union[str, os.PathLike]) -> tuple[str, Source, tuple[str, ..
 
 
 def extract(
-    text: Optional[str] = None,
+    text: Union[str, os.PathLike[str], None] = None,
     *,
-    path: Union[str, os.PathLike, None] = None,
-    doc_date: Optional[dt.date] = None,
+    path: Union[str, os.PathLike[str], None] = None,
+    doc_date: Optional[DateLike] = None,
     mode: str = DEFAULT_MODE,
     with_text: bool = False,
 ) -> Document:
-    """Extract directives from ``text``, or from the file at ``path``."""
+    """Extract directives from ``text``, or from the file at ``path``.
+
+    ``extract(Path("notice.docx"))`` (any :class:`os.PathLike`) reads the file, as
+    ``extract(path="notice.docx")`` does. A ``str`` is always the text itself: one that
+    names an existing file is still read as text, with a warning. ``doc_date`` (a
+    :class:`datetime.date` or an ISO string, "2021-03-20") is the document's date: it
+    resolves deadlines without a year and wins over a date read from the text. ``mode``:
+    "rules", "model" or "hybrid" (the default). For many texts use :func:`extract_texts`.
+    """
     if (text is None) == (path is None):
         raise TypeError("give exactly one of text or path")
+    if isinstance(text, os.PathLike):
+        text, path = None, text
     if path is not None:
         return extract_file(path, doc_date=doc_date, mode=mode, with_text=with_text)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (or a path-like object), not {type(text).__name__}")
+    if _names_a_file(text):
+        _warnings.warn(f"extract({_short(text)}) read the string as text, but it names an "
+                       "existing path: pass path=... or a pathlib.Path to read the file",
+                       UserWarning, stacklevel=2)  # fmt: skip
     return extract_text(text, doc_date=doc_date, mode=mode, with_text=with_text)
 
 
-__all__ = ["extract", "extract_file", "extract_text", "extract_texts", "EntityKind"]
+def _names_a_file(text: str) -> bool:
+    """Whether a text looks like, and is, the path of an existing file or folder."""
+    if not text.strip() or "\n" in text or len(text) > 4096:
+        return False
+    return os.path.exists(text)  # False for what cannot be a path (NUL bytes, too long)
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+__all__ = ["DateLike", "EntityKind", "extract", "extract_file", "extract_text",
+           "extract_texts", "read_file"]  # fmt: skip

@@ -370,8 +370,10 @@ def _sha256_file(path: str) -> Optional[str]:
 
 
 def already_done(job: Job, outdir: Path, options: dict) -> bool:
-    """True when OUT holds this file's output for the same bytes, extractor version and
-    options (``--mode``, ``--doc-date``, ``--with-text``)."""
+    """True when OUT holds this file's output for the same bytes, extractor version,
+    contract version and options (``--mode``, ``--doc-date``, ``--with-text``)."""
+    from .schema import SCHEMA_VERSION
+
     target = outdir / f"{job.relative}.json"
     if job.stdin or not target.exists():
         return False
@@ -382,6 +384,7 @@ def already_done(job: Job, outdir: Path, options: dict) -> bool:
     if not isinstance(old, dict) or not isinstance(old.get("source"), dict):
         return False
     return (old.get("extractor_version") == __version__
+            and old.get("schema_version") == SCHEMA_VERSION
             and old.get("options") == recorded_options(options)
             and old["source"].get("sha256") == _sha256_file(job.path))  # fmt: skip
 

@@ -228,8 +228,13 @@ def train_command(config_path, output, limit, max_steps, seed) -> None:
     """Train the clause classifier and role tagger, and the sector classifier, on the
     corpus train split. The sector classifier is written beside the pipeline, in
     ``sectors/`` (models/sectors by default)."""
+    from .corpus import CORPUS_DIR
     from .model import models_dir
     from .sector_model import MODEL_NAME, train_sector_model
+
+    if not CORPUS_DIR.is_dir():
+        raise click.ClickException(f"training needs a source checkout: no corpus at "
+                                   f"{CORPUS_DIR} (an installed package has none)")  # fmt: skip
     from .train import default_config, train
 
     target = output or models_dir() / "directives"
@@ -245,6 +250,33 @@ def train_command(config_path, output, limit, max_steps, seed) -> None:
                            "sector_dev_accuracy": sectors["dev_accuracy"]}, indent=2))
 
 
+# The web extra's modules (python-multipart is imported as python_multipart, formerly
+# multipart).
+WEB_MODULES = {"fastapi": ("fastapi",), "uvicorn": ("uvicorn",),
+               "python-multipart": ("python_multipart", "multipart")}  # fmt: skip
+
+
+def missing_web_modules() -> list[str]:
+    """The distributions of the ``web`` extra that are not installed."""
+    from importlib.util import find_spec
+
+    return [name for name, modules in WEB_MODULES.items()
+            if not any(find_spec(m) is not None for m in modules)]  # fmt: skip
+
+
+def web_requirements() -> list[str]:
+    """The ``web`` extra's requirements as installed metadata gives them."""
+    from importlib import metadata
+
+    try:
+        reqs = metadata.requires("vn-directive-extractor") or []
+    except metadata.PackageNotFoundError:
+        reqs = []
+    found = [r.split(";")[0].strip() for r in reqs
+             if "extra" in r and "web" in r.split(";", 1)[-1]]  # fmt: skip
+    return found or list(WEB_MODULES)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -258,7 +290,14 @@ def train_command(config_path, output, limit, max_steps, seed) -> None:
               help="A host name clients use to reach the server, besides loopback names "
                    "(needed with --host 0.0.0.0).")  # fmt: skip
 def serve(host, port, db_path, workers, timeout, allowed_hosts) -> None:
-    """Serve the clerk's review page and the HTTP API."""
+    """Serve the clerk's review page and the HTTP API (needs the web extra)."""
+    missing = missing_web_modules()
+    if missing:
+        install = " ".join(f"'{r}'" for r in web_requirements())
+        raise click.ClickException(
+            f"'extractor serve' needs {', '.join(missing)} (the [web] extra): "
+            f"{sys.executable} -m pip install {install}"
+            " (in a checkout: pip install -e '.[web]')")  # fmt: skip
     from .web.server import serve as run_server
 
     run_server(host=host, port=port, db_path=db_path, workers=workers, timeout=timeout,

@@ -21,7 +21,7 @@ from . import (  # noqa: F401
     segment,
 )
 from .readers.base import MAX_TEXT_CHARS
-from .resources import DATA_PACKAGE
+from .resources import DATA_PACKAGE, trained_pipeline_path
 
 MODEL_STAGE = "directive_model"
 SECTOR_STAGE = "sector_classifier"
@@ -46,6 +46,8 @@ def build(mode: str = DEFAULT_MODE) -> Language:
     exclude = [MODEL_STAGE] if mode == "rules" else []
     if mode != "rules":
         config["components"][MODEL_STAGE]["mode"] = mode
+        # the repository's models/directives, or the copy installed with the package
+        config["components"][MODEL_STAGE]["path"] = str(trained_pipeline_path())
     # the rules alone read the field from keywords; the trained classifier joins otherwise
     config["components"][SECTOR_STAGE]["use_model"] = mode != "rules"
     pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True,

@@ -752,3 +752,31 @@ class SectorsFile(_Rule):
 @cache
 def sectors_file() -> SectorsFile:
     return load(SectorsFile, "sectors.json")
+
+
+TRAINED_DIR = "trained"  # in an installed package: extractor/trained/<name> (setup.py)
+
+
+def trained_path(name: str):
+    """A trained pipeline (``directives``, ``sectors``) the model and hybrid modes load.
+
+    ``$EXTRACTOR_MODELS/<name>`` when that variable is set; else, in an installed wheel,
+    the copy shipped inside the package (``setup.py`` copies the repository's
+    ``models/<name>`` there at build time: the same files); else, in a source checkout or
+    an editable install, the repository's ``models/<name>``, where ``extractor train``
+    writes.
+    """
+    import os
+    from pathlib import Path
+
+    from .model import models_dir
+
+    shipped = resources.files(DATA_PACKAGE).joinpath(TRAINED_DIR, name)
+    if not os.environ.get("EXTRACTOR_MODELS") and shipped.joinpath("meta.json").is_file():
+        return Path(str(shipped))  # spaCy loads from a directory: an installed package is one
+    return models_dir() / name
+
+
+def trained_pipeline_path():
+    """The trained directives pipeline (:func:`trained_path`)."""
+    return trained_path("directives")

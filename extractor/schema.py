@@ -4,16 +4,35 @@ Every span carries offsets into the *normalized* text of the document
 (see :mod:`extractor.normalize`), with ``text == normalized[start:end]``.
 Every extracted field says where it came from (``source``: a rule id or
 ``model``), as Presidio's recognizer results do.
+
+Versions of the contract: 1.0, then 1.1 (the same fields; ``schema_version`` required,
+the closed vocabularies ``mode``, ``format``, ``recurrence`` and ``reason`` as enums,
+dates marked ``format: date``). A 1.0 output is read as 1.1 (:meth:`Document.read`).
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import Annotated, Any, Final, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Final = "1.1"  # and the Literal of Document.schema_version
+# Earlier versions whose outputs are still read (the report, a review store): the same
+# shape, so they validate as the current version once their version is set aside.
+READABLE_SCHEMA_VERSIONS = ("1.0", SCHEMA_VERSION)
+SCHEMA_ID = f"urn:vn-directive-extractor:document:{SCHEMA_VERSION}"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                               json_schema_extra={"format": "date"})]  # fmt: skip
+Mode = Literal["rules", "model", "hybrid"]  # extractor.MODES
+SourceFormat = Literal["txt", "docx", "pdf", "html", "text"]
+Recurrence = Literal["daily", "weekly", "monthly", "quarterly", "half_yearly", "yearly"]
+# The labels of data/boilerplate.json, and "duplicate" for a repeated copy of the text.
+SkipReason = Literal["portal_prefix", "byline", "view_counter", "photo_caption",
+                     "related_links", "recipients", "addressees", "header", "signature",
+                     "terminator", "duplicate"]  # fmt: skip
 
 
 class _Model(BaseModel):
@@ -79,8 +98,8 @@ class Canonical(_Model):
     id: Optional[str] = None
     name: str
     kind: EntityKind
-    valid_from: Optional[str] = None
-    valid_to: Optional[str] = None
+    valid_from: Optional[IsoDate] = Field(default=None, description="First day of this body.")
+    valid_to: Optional[IsoDate] = Field(default=None, description="Last day of this body.")
     successor: Optional[str] = Field(
         default=None, description="Name of the body holding the role today, if this one ended."
     )
@@ -98,11 +117,27 @@ class Entity(Span):
 
 
 class Deadline(Span):
-    date: Optional[str] = Field(default=None, description="ISO date: the last day allowed.")
-    granularity: Optional[Granularity] = None
-    kind: DeadlineKind = DeadlineKind.before
-    recurrence: Optional[str] = Field(
-        default=None, description="daily, weekly, monthly, quarterly, half_yearly or yearly."
+    """When the action is due: the words of the text and what they mean."""
+
+    date: Optional[IsoDate] = Field(
+        default=None,
+        description="The last day allowed, inclusive: for 'trước ngày 30/6/2021' (before "
+        "30 June 2021) it is 2021-06-30 itself; for 'trong tháng 3/2021' 2021-03-31, for "
+        "'trong quý II/2021' 2021-06-30, for 'trong 2 tuần' the document date plus 14 days. "
+        "A missing year comes from the document date. Null when the text gives no day "
+        "(immediate, urgent, recurring, event).",
+    )
+    granularity: Optional[Granularity] = Field(
+        default=None, description="How precise the text is: the date is the end of this period."
+    )
+    kind: DeadlineKind = Field(
+        default=DeadlineKind.before,
+        description="before ('trước', 'chậm nhất'), within ('trong tháng'), on ('vào ngày'), "
+        "recurring ('hằng tháng'), immediate ('ngay'), urgent ('khẩn trương'), event "
+        "('trước kỳ họp').",
+    )
+    recurrence: Optional[Recurrence] = Field(
+        default=None, description="How often, for a recurring deadline ('hằng tháng')."
     )
 
 
@@ -138,14 +173,14 @@ class Directive(_Model):
 
 class Meeting(_Model):
     title: Optional[Span] = None
-    date: Optional[str] = None
+    date: Optional[IsoDate] = None
     date_text: Optional[Span] = None
     chair: Optional[Entity] = None
 
 
 class DocumentInfo(_Model):
     number: Optional[str] = Field(default=None, description="Số ký hiệu, e.g. 123/TB-VPCP.")
-    date: Optional[str] = None
+    date: Optional[IsoDate] = None
     issuing_body: Optional[Entity] = None
     meeting: Optional[Meeting] = None
 
@@ -153,7 +188,7 @@ class DocumentInfo(_Model):
 class Source(_Model):
     path: Optional[str] = None
     sha256: str
-    format: str
+    format: SourceFormat = Field(description="The format read; text: a string given directly.")
     chars: int = Field(ge=0, description="Length of the normalized text.")
     encoding: Optional[str] = None
 
@@ -161,21 +196,29 @@ class Source(_Model):
 class SkippedRegion(Span):
     """Text read but set aside: boilerplate, a repeated copy, a recipients block."""
 
-    reason: str
+    reason: SkipReason
 
 
 class Options(_Model):
     """The options a document was extracted with: they change the output."""
 
-    mode: str = Field(description="rules, model or hybrid.")
-    doc_date: Optional[str] = Field(default=None, description="ISO date given by --doc-date.")
+    mode: Mode = Field(description="The rules, the trained model, or both combined.")
+    doc_date: Optional[IsoDate] = Field(default=None, description="Given by --doc-date.")
     with_text: bool = False
 
 
 class Document(_Model):
     """The extractor's output for one input document."""
 
-    schema_version: str = SCHEMA_VERSION
+    # Required in the JSON Schema (every output has it); Python callers need not give it.
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra=lambda s: _require(s, "schema_version"))
+
+    schema_version: Literal["1.1"] = Field(
+        default=SCHEMA_VERSION,
+        description="Version of this contract; a reader of the current version also reads "
+        f"{', '.join(READABLE_SCHEMA_VERSIONS[:-1])} (Document.read).",
+    )
     extractor_version: str
     options: Optional[Options] = Field(
         default=None,
@@ -195,7 +238,22 @@ class Document(_Model):
         """Deterministic JSON (stable key order, no NaN, UTF-8 text)."""
         return self.model_dump_json(indent=2) + "\n"
 
+    @classmethod
+    def read(cls, data: Any) -> Document:
+        """An output of this or an earlier readable version of the contract, as the
+        current version (raises pydantic's ``ValidationError`` for anything else, a
+        document without its ``schema_version`` included)."""
+        if isinstance(data, dict):
+            version = data.get("schema_version")
+            readable = version in READABLE_SCHEMA_VERSIONS
+            data = {**data, "schema_version": SCHEMA_VERSION if readable else version}
+        return cls.model_validate(data)
 
-def json_schema() -> dict:
-    """JSON Schema of :class:`Document`."""
-    return Document.model_json_schema()
+
+def _require(schema: dict[str, Any], name: str) -> None:
+    schema["required"] = [name, *(n for n in schema.get("required", []) if n != name)]
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`Document`, with its ``$schema`` dialect and ``$id``."""
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID, **Document.model_json_schema()}

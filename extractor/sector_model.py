@@ -102,9 +102,9 @@ def load_sector_model(path: Optional[str] = None):
     """The shipped classifier (``models/sectors``), or None when it is not there."""
     import spacy
 
-    from .model import models_dir
+    from .resources import trained_path
 
-    where = Path(path) if path else models_dir() / MODEL_NAME
+    where = Path(path) if path else trained_path(MODEL_NAME)
     if not (where / "meta.json").exists():
         return None
     return spacy.load(where)

@@ -62,7 +62,7 @@ def _is_document(d) -> bool:
     if not isinstance(d, dict):
         return False
     try:
-        Document.model_validate(d)
+        Document.read(d)  # this version of the contract or an earlier one still read
     except (ValidationError, RecursionError):
         return False
     return True
