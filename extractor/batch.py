@@ -9,12 +9,10 @@ JSON of a document is a pure function of its bytes and the options (recorded in 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import errno
 import fnmatch
 import hashlib
-import io
 import itertools
 import json
 import multiprocessing as mp
@@ -28,11 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from . import __version__
-
-CSV_HEADERS = ["Văn bản", "Ngày", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ", "Nội dung",
-               "Thời hạn", "Loại chỉ đạo", "Câu gốc"]  # fmt: skip
-MODALITY_VI = {"obligation": "Bắt buộc", "prohibition": "Nghiêm cấm",
-               "recommendation": "Đề nghị", "permission": "Cho phép"}  # fmt: skip
+from .exports import CSV_HEADERS, MODALITY_VI, csv_rows, spreadsheet_cell, to_csv  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -382,49 +376,6 @@ def already_done(job: Job, outdir: Path, options: dict) -> bool:
     return (old.get("extractor_version") == __version__
             and old.get("options") == recorded_options(options)
             and old["source"].get("sha256") == _sha256_file(job.path))  # fmt: skip
-
-
-def csv_rows(document: dict) -> list[list[str]]:
-    """The clerk's CSV rows of one document: one row per directive."""
-    rows = []
-    info = document.get("document") or {}
-    name = info.get("number") or Path(document["source"].get("path") or "-").name
-    for d in document["directives"]:
-        actor = d.get("actor") or {}
-        deadline = d.get("deadline") or {}
-        rows.append([
-            name,
-            info.get("date") or "",
-            ((actor.get("canonical") or {}).get("name") or actor.get("text") or ""),
-            "; ".join(((c.get("canonical") or {}).get("name") or c["text"])
-                      for c in d.get("coactors", [])),
-            d["action"]["text"],
-            (d.get("topic") or {}).get("text") or (d.get("purpose") or {}).get("text") or "",
-            deadline.get("date") or deadline.get("text") or "",
-            MODALITY_VI.get(d["modality"], d["modality"]),
-            d["evidence"]["text"],
-        ])  # fmt: skip
-    return rows
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula (OWASP CSV
-    injection: ``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``. A lone
-    such character (the ``-`` of standard input) is no formula and stays as it is."""
-    return "'" + value if len(value) > 1 and value.startswith(_FORMULA_START) else value
-
-
-def to_csv(documents: list[dict]) -> str:
-    """The clerk's CSV of ``documents`` (UTF-8 with BOM), every cell safe to open in Excel."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for doc in documents:
-        writer.writerows([spreadsheet_cell(c) for c in row] for row in csv_rows(doc))
-    return "\ufeff" + buf.getvalue()  # BOM: Excel then reads UTF-8
 
 
 def run_batch(

@@ -268,11 +268,14 @@ def report(out_dir, output) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the output."""
-    from .schema import json_schema
+@click.option("--reviewed", is_flag=True,
+              help="The schema of a reviewed export (the review page's JSON) instead.")
+def schema(reviewed) -> None:
+    """Print the JSON Schema of the output (or of a reviewed export)."""
+    from .reviewed import document_json_schema, reviewed_json_schema
 
-    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    found = reviewed_json_schema() if reviewed else document_json_schema()
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -299,7 +299,9 @@ def test_csv_output(tree, tmp_path):
     assert sorted(files_under(out_csv)) == ["directives.csv"]
     rows = _read_csv((out_csv / "directives.csv").read_bytes())
     assert rows[0] == ["Văn bản", "Ngày", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ",
-                       "Nội dung", "Thời hạn", "Loại chỉ đạo", "Câu gốc"]  # fmt: skip
+                       "Nội dung", "Thời hạn", "Loại chỉ đạo", "Câu gốc", "Người chỉ đạo",
+                       "Báo cáo cho", "Lĩnh vực", "Độ tin cậy", "Mã chỉ đạo",
+                       "Trạng thái duyệt"]  # fmt: skip
     docs = [json.loads(data) for data in files_under(out_json).values()]
     directives = [(doc, d) for doc in sorted(docs, key=lambda x: x["source"]["path"])
                   for d in doc["directives"]]  # fmt: skip

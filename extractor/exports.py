@@ -1,0 +1,240 @@
+"""The clerk's tables of directives: CSV, Excel workbook (.xlsx) and calendar (.ics).
+
+One row per directive, the same columns in every format (:data:`COLUMNS`), from contract
+or reviewed JSON. Where the clerk corrected a value (its ``source`` is ``review``), what
+they typed is exported; otherwise an actor is shown by its canonical name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from .reviewed import sector_labels
+
+MODALITY_VI = {"obligation": "Bắt buộc", "prohibition": "Nghiêm cấm",
+               "recommendation": "Đề nghị", "permission": "Cho phép"}  # fmt: skip
+STATUS_VI = {"pending": "Chờ duyệt", "accepted": "Đã chấp nhận", "rejected": "Đã từ chối"}
+
+
+# -- cell values -----------------------------------------------------------------------
+
+
+def entity_name(entity: Optional[dict]) -> str:
+    """What a table shows for an entity: the clerk's words, else the canonical name."""
+    if not entity:
+        return ""
+    if (entity.get("source") or "").startswith("review"):
+        return entity.get("text") or ""
+    return (entity.get("canonical") or {}).get("name") or entity.get("text") or ""
+
+
+def document_name(document: dict) -> str:
+    """The số ký hiệu of a document, else its file name."""
+    info = document.get("document") or {}
+    return info.get("number") or Path((document.get("source") or {}).get("path") or "-").name
+
+
+def deadline_date(directive: dict) -> Optional[dt.date]:
+    """The deadline's last day, when it has one."""
+    value = (directive.get("deadline") or {}).get("date")
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _iso_date(value: Optional[str]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _text(field: str) -> Callable[[dict, dict], str]:
+    return lambda doc, d: (d.get(field) or {}).get("text") or ""
+
+
+def _deadline_cell(doc: dict, d: dict):
+    deadline = d.get("deadline") or {}
+    return deadline_date(d) or deadline.get("text") or ""
+
+
+def _sector(doc: dict, d: dict) -> str:
+    sector = d.get("sector")
+    return sector_labels().get(sector, sector) if sector else ""
+
+
+def _confidence(d: dict):
+    value = d.get("confidence")
+    return "" if value is None else round(float(value), 2)
+
+
+def _status(doc: dict, d: dict) -> str:
+    status = (d.get("review") or {}).get("status")
+    return STATUS_VI.get(status, status or "")
+
+
+# (header, value of a directive in its document, column width in the workbook)
+COLUMNS: list[tuple[str, Callable[[dict, dict], object], int]] = [
+    ("Văn bản", lambda doc, d: document_name(doc), 18),
+    ("Ngày", lambda doc, d: _iso_date((doc.get("document") or {}).get("date")), 12),
+    ("Cơ quan chủ trì", lambda doc, d: entity_name(d.get("actor")), 28),
+    ("Cơ quan phối hợp",
+     lambda doc, d: "; ".join(entity_name(c) for c in d.get("coactors") or []), 28),
+    ("Nhiệm vụ", _text("action"), 60),
+    ("Nội dung", lambda doc, d: _text("topic")(doc, d) or _text("purpose")(doc, d), 30),
+    ("Thời hạn", _deadline_cell, 12),
+    ("Loại chỉ đạo", lambda doc, d: MODALITY_VI.get(d["modality"], d["modality"]), 12),
+    ("Câu gốc", _text("evidence"), 60),
+    ("Người chỉ đạo", lambda doc, d: entity_name(d.get("issuer")), 24),
+    ("Báo cáo cho", lambda doc, d: entity_name(d.get("report_to")), 24),
+    ("Lĩnh vực", _sector, 18),
+    ("Độ tin cậy", lambda doc, d: _confidence(d), 10),
+    ("Mã chỉ đạo", lambda doc, d: d.get("id") or "", 20),
+    ("Trạng thái duyệt", _status, 14),
+]  # fmt: skip
+CSV_HEADERS = [header for header, _, _ in COLUMNS]
+
+
+def rows(documents: Iterable[dict]) -> Iterable[list]:
+    """One list of typed values (str, date, float) per directive, in :data:`COLUMNS` order."""
+    for doc in documents:
+        for d in doc["directives"]:
+            yield [value(doc, d) for _, value, _ in COLUMNS]
+
+
+def csv_rows(document: dict) -> list[list[str]]:
+    """The clerk's CSV rows of one document: one row per directive, as text."""
+    return [[_as_text(v) for v in row] for row in rows([document])]
+
+
+def _as_text(value) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "" if value is None else str(value)
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula (OWASP CSV
+    injection: ``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``. A lone
+    such character (the ``-`` of standard input) is no formula and stays as it is."""
+    return "'" + value if len(value) > 1 and value.startswith(_FORMULA_START) else value
+
+
+def to_csv(documents: list[dict], *, header: bool = True) -> str:
+    """The clerk's CSV of ``documents`` (UTF-8 with BOM), every cell safe to open in Excel."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    if header:
+        writer.writerow(CSV_HEADERS)
+    for doc in documents:
+        writer.writerows([spreadsheet_cell(c) for c in row] for row in csv_rows(doc))
+    return ("\ufeff" if header else "") + buf.getvalue()  # BOM: Excel then reads UTF-8
+
+
+# -- Excel -----------------------------------------------------------------------------
+
+DOCUMENT_COLUMNS: list[tuple[str, Callable[[dict], object], int]] = [
+    ("Văn bản", document_name, 18),
+    ("Ngày", lambda doc: _iso_date((doc.get("document") or {}).get("date")), 12),
+    ("Cơ quan ban hành", lambda doc: entity_name((doc.get("document") or {}).get("issuing_body")),
+     30),
+    ("Tệp", lambda doc: (doc.get("source") or {}).get("path") or "", 30),
+    ("Số chỉ đạo", lambda doc: len(doc["directives"]), 10),
+    ("Cảnh báo", lambda doc: "; ".join(doc.get("warnings") or []), 60),
+]  # fmt: skip
+
+
+def to_xlsx(documents: list[dict]) -> bytes:
+    """A workbook: sheet "Chỉ đạo" (one row per directive), sheet "Văn bản" (one per file).
+
+    Vietnamese headers, the header row frozen and filterable, dates as real dates
+    (dd/mm/yyyy), column widths set; text cells are never read as formulas.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook()
+    directives = book.active
+    directives.title = "Chỉ đạo"
+    _sheet(directives, COLUMNS, rows(documents))
+    sheet = book.create_sheet("Văn bản")
+    _sheet(sheet, DOCUMENT_COLUMNS,
+           ([value(doc) for _, value, _ in DOCUMENT_COLUMNS] for doc in documents))  # fmt: skip
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _sheet(sheet, columns, values: Iterable[list]) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([header for header, *_ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in values:
+        sheet.append([spreadsheet_cell(v) if isinstance(v, str) else v for v in row])
+    for n, (_, _, width) in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD/MM/YYYY"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+# -- calendar --------------------------------------------------------------------------
+
+
+def to_ics(documents: list[dict], *, now: Optional[dt.datetime] = None) -> bytes:
+    """An iCalendar file: one all-day event per directive with a dated deadline."""
+    from icalendar import Calendar, Event
+
+    stamp = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", "-//vn-directive-extractor//chi-dao//VI")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Thời hạn chỉ đạo")
+    for doc in documents:
+        for d in doc["directives"]:
+            day = deadline_date(d)
+            if day is None:
+                continue
+            event = Event()
+            event.add("uid", f"{d['id']}@{(doc.get('source') or {}).get('sha256', '')[:16]}")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+            event.add("summary", _event_summary(d))
+            event.add("description", _event_description(doc, d))
+            event.add("categories", [MODALITY_VI.get(d["modality"], d["modality"])])
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def _event_summary(d: dict) -> str:
+    actor = entity_name(d.get("actor")) or "(không rõ cơ quan)"
+    action = d["action"]["text"]
+    return f"{actor}: {action[:120]}{'…' if len(action) > 120 else ''}"
+
+
+def _event_description(doc: dict, d: dict) -> str:
+    lines = [f"Văn bản: {document_name(doc)}", f"Cơ quan chủ trì: {entity_name(d.get('actor'))}",
+             f"Nhiệm vụ: {d['action']['text']}"]  # fmt: skip
+    coactors = "; ".join(entity_name(c) for c in d.get("coactors") or [])
+    if coactors:
+        lines.append(f"Phối hợp: {coactors}")
+    if (d.get("deadline") or {}).get("text"):
+        lines.append(f"Thời hạn: {d['deadline']['text']}")
+    lines.append(f"Câu gốc: {d['evidence']['text']}")
+    return "\n".join(lines)
