@@ -276,8 +276,14 @@ def create_app(
     # -- pages ----------------------------------------------------------------------
 
     def _page() -> HTMLResponse:
+        from html import escape
+
+        from ..reviewed import sector_labels
+
+        sectors = escape(json.dumps(sector_labels(), ensure_ascii=False), quote=True)
         html = fill(package_text("templates", "review.html"),
-                    {"version": __version__, "max_upload_bytes": str(max_upload_bytes)})
+                    {"version": __version__, "max_upload_bytes": str(max_upload_bytes),
+                     "sectors": sectors})  # fmt: skip
         return HTMLResponse(html, headers={"Content-Security-Policy": _CSP})
 
     @app.get("/", include_in_schema=False)
