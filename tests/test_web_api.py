@@ -602,3 +602,30 @@ def test_validation_errors_name_the_field_in_vietnamese(client):
                         json={"action": "accept", "reviewer": "An", "version": 7})
     assert stale.status_code == 409 and "tải lại trang" in stale.json()["message"]
     assert client.get("/api/documents/nope").json()["message"] == "Không có văn bản mã nope."
+
+
+def test_exports_of_one_and_of_several_documents(client):
+    openpyxl = pytest.importorskip("openpyxl")
+    icalendar = pytest.importorskip("icalendar")
+    first = _extract(client)
+    second = _extract(client, text=UNDATED, doc_date="2021-03-20")
+    for view in (first, second):
+        for d in view["document"]["directives"]:
+            _review(client, view["id"], d["id"], "accept")
+    one = client.get(f"/api/documents/{first['id']}/export.xlsx")
+    assert one.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="chi-dao-' in one.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(one.content))["Chỉ đạo"]
+    assert sheet.max_row == 1 + len(first["document"]["directives"])
+    both = client.get("/api/export.xlsx", params={"id": [first["id"], second["id"]]})
+    sheet = openpyxl.load_workbook(io.BytesIO(both.content))["Chỉ đạo"]
+    total = len(first["document"]["directives"]) + len(second["document"]["directives"])
+    assert sheet.max_row == 1 + total
+    cal = icalendar.Calendar.from_ical(client.get("/api/export.ics").content)
+    dates = sorted(e.decoded("dtstart").isoformat() for e in cal.walk("VEVENT"))
+    assert dates == ["2021-06-30", "2021-06-30", "2021-08-15", "2021-09-30"]
+    many = client.get("/api/export.json").json()
+    assert sorted(d["review"]["id"] for d in many) == sorted([first["id"], second["id"]])
+    for doc in many:
+        jsonschema.validate(doc, _reviewed_schema())
+    assert client.get("/api/export.csv", params={"id": "nope"}).status_code == 404
