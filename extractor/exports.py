@@ -238,3 +238,41 @@ def _event_description(doc: dict, d: dict) -> str:
         lines.append(f"Thời hạn: {d['deadline']['text']}")
     lines.append(f"Câu gốc: {d['evidence']['text']}")
     return "\n".join(lines)
+
+
+# -- a terminal table ------------------------------------------------------------------
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def _day(directive: dict) -> str:
+    day = deadline_date(directive)
+    if day is not None:
+        return day.strftime("%d/%m/%Y")
+    return "chưa rõ ngày" if directive.get("deadline") else "—"
+
+
+def to_table(documents: list[dict], width: int = 100) -> str:
+    """A summary for a person at a terminal: per document, one line per directive
+    (actor, action cut to the width, deadline dd/mm/yyyy, modality in Vietnamese)."""
+    actor_w, day_w, kind_w = 26, 12, 10
+    action_w = max(width - (4 + actor_w + day_w + kind_w + 4), 20)
+    lines = []
+    for doc in documents:
+        directives = doc["directives"]
+        lines.append(f"{document_name(doc)} — {len(directives)} chỉ đạo")
+        if not directives:
+            continue
+        lines.append(f"{'#':>3} {'Cơ quan chủ trì':<{actor_w}} {'Nhiệm vụ':<{action_w}} "
+                     f"{'Thời hạn':<{day_w}} {'Loại':<{kind_w}}".rstrip())  # fmt: skip
+        for n, d in enumerate(directives, 1):
+            actor = _cut(entity_name(d.get("actor")) or "—", actor_w)
+            kind = MODALITY_VI.get(d["modality"], d["modality"])
+            action = _cut(d["action"]["text"], action_w)
+            day = _day(d)
+            lines.append(f"{n:>3} {actor:<{actor_w}} {action:<{action_w}} {day:<{day_w}} {kind}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
