@@ -376,7 +376,8 @@ def serve(host, port, db_path, workers, timeout, allowed_hosts) -> None:
 @click.option("-o", "--output", "output", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
 def report(out_dir, output) -> None:
-    """Write one self-contained HTML report over a batch's JSON outputs."""
+    """Write one self-contained HTML report over a batch's outputs (json, jsonl, csv) and
+    the failed files of its errors.jsonl."""
     from .web.report import write_report
 
     count = write_report(out_dir, output)
