@@ -313,6 +313,9 @@ def _workflow(driver, url: str, sample: Path, width: int, tmp_path: Path) -> Non
                                          "arguments[0].clientWidth + 1", card)  # fmt: skip
     driver.save_screenshot(str(tmp_path / f"review-{width}.png"))
 
+    if width >= 800:
+        _sort_and_filter(driver, directives)
+
     # Keyboard only: j moves, a/r decide, focus stays on the directive decided.
     driver.execute_script("document.activeElement.blur()")
     decisions = [("accepted", "a"), ("rejected", "r"), ("accepted", "a")]
@@ -345,6 +348,37 @@ def _workflow(driver, url: str, sample: Path, width: int, tmp_path: Path) -> Non
 
     # The Excel export, read back.
     _xlsx_holds_the_accepted(driver, directives)
+
+
+def _table_ids(driver) -> list[str]:
+    return driver.execute_script("return [...document.querySelectorAll('#table tbody tr')]"
+                                 ".filter((r) => !r.hidden).map((r) => r.dataset.id)")
+
+
+def _sort_and_filter(driver, directives) -> None:
+    """The table sorts by a column (twice: the other way) and filters by kind and actor."""
+    from selenium.webdriver.support.ui import Select
+
+    ids = [d["id"] for d in directives]
+    assert _table_ids(driver) == ids
+    by_actor = [d["id"] for d in sorted(directives, key=lambda d: d["actor"]["text"])]
+    _click(driver, driver.find_element(By.CSS_SELECTOR, "#table th[data-key=actor]"))
+    assert _table_ids(driver) == by_actor
+    _click(driver, driver.find_element(By.CSS_SELECTOR, "#table th[data-key=actor]"))
+    assert _table_ids(driver) == by_actor[::-1]
+    _click(driver, driver.find_element(By.CSS_SELECTOR, "#table th[data-key=order]"))
+    Select(driver.find_element(By.ID, "filter")).select_by_value("nodate")
+    assert _table_ids(driver) == [ids[1], ids[2]]  # an undated deadline, and none
+    Select(driver.find_element(By.ID, "filter")).select_by_value("all")
+    options = driver.execute_script("return [...document.querySelectorAll('#filter-actor option')]"
+                                    ".map((o) => o.value)")
+    assert directives[1]["actor"]["text"] in options, options
+    Select(driver.find_element(By.ID, "filter-actor")).select_by_value(
+        directives[1]["actor"]["text"])
+    assert _table_ids(driver) == [ids[1]]
+    assert driver.find_element(By.ID, "filter-count").text == "1/3 chỉ đạo"
+    Select(driver.find_element(By.ID, "filter-actor")).select_by_value("")
+    assert _table_ids(driver) == ids
 
 
 def _xlsx_holds_the_accepted(driver, directives) -> None:

@@ -382,7 +382,7 @@ function renderActorFilter(doc) {
     .sort((a, b) => a.localeCompare(b, "vi"));
   if (state.actor && !actors.includes(state.actor)) state.actor = "";
   $("filter-actor").replaceChildren(el("option", { value: "" }, "Mọi cơ quan"),
-    actors.map((a) => el("option", { value: a, selected: a === state.actor }, a)));
+    ...actors.map((a) => el("option", { value: a, selected: a === state.actor }, a)));
 }
 
 const FILTERS = {
