@@ -511,6 +511,13 @@ def test_the_clerks_typed_actor_wins_over_the_canonical_name_in_every_export(cli
     assert rows[0]["Mã chỉ đạo"] == d0["id"] and rows[0]["Trạng thái duyệt"] == "Đã chấp nhận"
     exported = client.get(f"/api/documents/{doc_id}/export.json").json()
     assert exported["directives"][0]["actor"]["text"] == "Bộ KHĐT"
+    openpyxl = pytest.importorskip("openpyxl")
+    icalendar = pytest.importorskip("icalendar")
+    book = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/api/documents/{doc_id}/export.xlsx").content))
+    assert book["Chỉ đạo"]["C2"].value == "Bộ KHĐT"
+    cal = icalendar.Calendar.from_ical(client.get(f"/api/documents/{doc_id}/export.ics").content)
+    assert [str(e["summary"]).split(":")[0] for e in cal.walk("VEVENT")] == ["Bộ KHĐT"]
 
 
 UNDATED = "Giao Bộ Tài chính rà soát các quy định trước ngày 30/6.\n" \

@@ -418,7 +418,10 @@ function setMode(mode) {
 function formatTime(iso) {
   if (!iso) return "";
   const t = new Date(iso);
-  return isNaN(t) ? iso : t.toLocaleString("vi-VN");
+  if (isNaN(t)) return iso;
+  const two = (n) => String(n).padStart(2, "0");
+  return `${two(t.getDate())}/${two(t.getMonth() + 1)}/${t.getFullYear()} ` +
+    `${two(t.getHours())}:${two(t.getMinutes())}`;
 }
 
 function modalitySelect(value, id) {
