@@ -349,6 +349,43 @@ def _workflow(driver, url: str, sample: Path, width: int, tmp_path: Path) -> Non
     # The Excel export, read back.
     _xlsx_holds_the_accepted(driver, directives)
 
+    # The fields the extractor has no rule for can be corrected too.
+    if width < 800:
+        _correct_the_other_fields(driver, directives[2]["id"])
+    # A server error reads in Vietnamese, never the English detail.
+    _upload_an_empty_file(driver, url, tmp_path)
+
+
+def _correct_the_other_fields(driver, directive_id: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    card = _card(driver, directive_id)
+    _click(driver, card.find_element(By.CSS_SELECTOR, "button.edit-btn"))
+    form = card.find_element(By.CSS_SELECTOR, "form.edit")
+    for name, value in [("issuer", "Thủ tướng Chính phủ"), ("coactors", "Bộ Công an; Bộ Y tế"),
+                        ("topic", "quản lý thị trường"), ("report_to", "Văn phòng Chính phủ")]:
+        field = form.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+    Select(form.find_element(By.NAME, "sector")).select_by_value("y_te")
+    _click(driver, form.find_element(By.CSS_SELECTOR, "button.save"))
+    _message(driver, "Đã lưu sửa đổi")
+    shown = _rendered_fields(driver, directive_id)
+    assert shown["f-issuer"].startswith("Thủ tướng Chính phủ")
+    assert shown["f-coactors"].startswith("Bộ Công an") and "; Bộ Y tế" in shown["f-coactors"]
+    assert shown["f-topic"] == "quản lý thị trường" and shown["f-sector"] == "Y tế"
+    assert shown["f-report-to"].startswith("Văn phòng Chính phủ")
+
+
+def _upload_an_empty_file(driver, url: str, tmp_path: Path) -> None:
+    empty = tmp_path / "rong.txt"
+    empty.write_bytes(b"")
+    driver.get(url + "/")
+    driver.find_element(By.ID, "file").send_keys(str(empty))
+    _click(driver, driver.find_element(By.ID, "upload-btn"))
+    _message(driver, "rong.txt: tệp rỗng")
+    assert "empty" not in driver.find_element(By.ID, "message").text
+
 
 def _table_ids(driver) -> list[str]:
     return driver.execute_script("return [...document.querySelectorAll('#table tbody tr')]"

@@ -21,6 +21,18 @@ const WARNINGS = [
   [/^deadline '(.*)': (.*)$/, (m) => `Thời hạn “${m[1]}”: ${m[2]}`],
   [/^meeting date '(.*)' has no year and the document gives no date: left null$/,
    (m) => `Ngày họp “${m[1]}” không ghi năm và văn bản không ghi ngày: để trống.`],
+  [/^legacy Vietnamese encoding (.*) detected; converted to Unicode( \(by font\))?$/,
+   (m) => `Văn bản dùng bảng mã cũ ${m[1]}, đã chuyển sang Unicode: hãy soát lại dấu.`],
+  [/^(\d+) invalid UTF-8 byte sequence\(s\) replaced by U\+FFFD/,
+   (m) => `${m[1]} chỗ lỗi mã UTF-8 đã được thay bằng ký tự �.`],
+  [/^content is (\w+) although the name ends in (.*)$/,
+   (m) => `Nội dung là ${m[1]} dù tên tệp có đuôi ${m[2]}.`],
+  [/^no main article found; using all text of the page$/,
+   () => "Không tìm thấy bài chính của trang: đã dùng toàn bộ chữ của trang."],
+  [/^pages without a text layer \(scanned\?\): (.*)$/,
+   (m) => `Các trang không có lớp chữ (ảnh quét?): ${m[1]}.`],
+  [/^removed (\d+) page header\/footer\/number lines$/,
+   (m) => `Đã bỏ ${m[1]} dòng đầu trang, chân trang, số trang.`],
 ];
 const REASONS = {
   addressees: "nơi gửi", byline: "dòng tác giả, nguồn", header: "tiêu đề trang",
