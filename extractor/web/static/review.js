@@ -421,7 +421,8 @@ function applyFilter() {
 function setMode(mode) {
   state.mode = mode;
   $("table-wrap").hidden = mode !== "table";
-  $("directives").hidden = mode !== "cards";
+  // The table view keeps the selected directive's card below the table, to act on it.
+  document.querySelector(".list-col").classList.toggle("table-mode", mode === "table");
   $("mode-table").setAttribute("aria-pressed", String(mode === "table"));
   $("mode-cards").setAttribute("aria-pressed", String(mode === "cards"));
   if (state.selected) select(state.selected, true);
@@ -524,6 +525,7 @@ function select(id, scroll) {
   if (scroll) {
     if (segs.length) segs[0].scrollIntoView({ block: "center" });
     currentItem(id).scrollIntoView({ block: "nearest" });
+    if (state.mode === "table") card.scrollIntoView({ block: "nearest" });
   }
 }
 
@@ -678,7 +680,7 @@ function onKey(ev) {
   const keys = {
     j: () => move(1), k: () => move(-1),
     a: () => id && decide(id, "accept"), r: () => id && decide(id, "reject"),
-    e: () => { if (!id) return; if (state.mode !== "cards") setMode("cards"); toggleEdit(directive(id)); },
+    e: () => id && toggleEdit(directive(id)),
   };
   const run = keys[ev.key];
   if (run) { ev.preventDefault(); run(); }
