@@ -636,3 +636,26 @@ def test_exports_of_one_and_of_several_documents(client):
     for doc in many:
         jsonschema.validate(doc, _reviewed_schema())
     assert client.get("/api/export.csv", params={"id": "nope"}).status_code == 404
+
+
+def test_a_store_written_before_dates_could_be_set_is_upgraded(tmp_path):
+    import sqlite3
+
+    from extractor.web.store import Store
+
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript("CREATE TABLE documents (id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,"
+                      " name TEXT, doc_date TEXT, created_at TEXT NOT NULL,"
+                      " document_json TEXT NOT NULL);"
+                      "INSERT INTO documents VALUES ('abc', 'abc', NULL, NULL, 't', "
+                      "'{\"directives\": []}');")  # fmt: skip
+    con.commit()
+    con.close()
+    store = Store(path)
+    assert store.get("abc").document == {"directives": []}
+    store.set_doc_date("abc", "2021-03-20", lambda doc: {**doc, "warnings": []}, "An")
+    stored = store.get("abc")
+    assert stored.doc_date == "2021-03-20" and stored.document == {"directives": [],
+                                                                  "warnings": []}
+    assert stored.extracted == {"directives": []}  # the extraction itself is kept
