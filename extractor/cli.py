@@ -46,15 +46,16 @@ def main() -> None:
     """Extract directives (who must do what, by when) from Vietnamese meeting conclusions."""
 
 
-FILE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".xlsx": "xlsx"}
+FILE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".xlsx": "xlsx", ".ics": "ics"}
+APPENDABLE = ("csv", "jsonl")
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "output", metavar="OUT",
               help="A folder for the outputs (the input tree is mirrored), or one file whose "
-                   "extension gives the format (out.csv, out.jsonl, out.xlsx), or - for "
-                   "stdout (the default).")  # fmt: skip
+                   "extension gives the format (out.csv, out.jsonl, out.xlsx, or out.ics: a "
+                   "calendar of the dated deadlines), or - for stdout (the default).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]),
               help="json: one document per input; jsonl: one line per document; csv: one row "
                    "per directive (UTF-8 with BOM, for Excel); table: a summary to read "
@@ -132,7 +133,7 @@ def _output_target(output: Optional[str], fmt: Optional[str], paths, force: bool
         raise click.UsageError(f"--format {fmt} does not match the extension of {output}")
     if force and append:
         raise click.UsageError("--force replaces the file, --append adds to it: choose one")
-    if append and by_extension == "xlsx":
+    if append and by_extension not in APPENDABLE:
         raise click.UsageError("--append works for .csv and .jsonl; use --force to replace "
                                f"{output}")  # fmt: skip
     if target.is_dir():
@@ -207,10 +208,10 @@ def _extract_to_stdout(paths, outcomes, fmt: str, reporter) -> bool:
 
 
 def _extract_to_file(outcomes, target: Path, fmt: str, append: bool, reporter) -> bool:
-    """One output file (csv, jsonl or xlsx), written atomically; errors beside it in
+    """One output file (csv, jsonl, xlsx or ics), written atomically; errors beside it in
     ``<name>.errors.jsonl``. True when any input failed."""
     from .batch import write_atomic
-    from .exports import CSV_HEADERS, to_csv, to_xlsx
+    from .exports import CSV_HEADERS, to_csv, to_ics, to_xlsx
 
     errors: list = []
     docs = list(_documents(outcomes, reporter, errors))
@@ -221,6 +222,8 @@ def _extract_to_file(outcomes, target: Path, fmt: str, append: bool, reporter) -
         data = old + to_csv(docs, header=not old).encode("utf-8")
     elif fmt == "jsonl":
         data = old + "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs).encode()
+    elif fmt == "ics":
+        data = to_ics(docs)
     else:
         data = to_xlsx(docs)
     write_atomic(target, data)

@@ -786,31 +786,40 @@ def _xlsx_file(path: Path) -> list:
     return list(sheet.iter_rows(min_row=2, values_only=True))
 
 
-OUTPUT_FILES = [("out.csv", _csv_file), ("out.jsonl", _jsonl_file), ("out.xlsx", _xlsx_file)]
+def _ics_file(path: Path) -> list:
+    icalendar = pytest.importorskip("icalendar")
+    events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    return [(str(e["summary"]), e.decoded("dtstart")) for e in events]
 
 
-@pytest.mark.parametrize("name, read_back", OUTPUT_FILES)
-def test_an_output_file_takes_its_format_from_the_extension(tmp_path, name, read_back):
+OUTPUT_FILES = [("out.csv", _csv_file, 5, 3), ("out.jsonl", _jsonl_file, 5, 3),
+                ("out.xlsx", _xlsx_file, 5, 3),
+                ("out.ics", _ics_file, 3, 2)]  # the dated deadlines only  # fmt: skip
+
+
+@pytest.mark.parametrize("name, read_back, both, first", OUTPUT_FILES)
+def test_an_output_file_takes_its_format_from_the_extension(tmp_path, name, read_back, both,
+                                                            first):  # fmt: skip
     paths = _two_notices(tmp_path)
     target = tmp_path / "ra" / name
     result = run("extract", *paths, "-o", target, "--workers", "1")
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in target.parent.iterdir()) == [name]
     rows = read_back(target)
-    assert len(rows) == 5  # 3 + 2 directives
+    assert len(rows) == both  # 3 + 2 directives (or their dated deadlines)
     assert f"-> {target}" in result.stderr
     # A second run never replaces it silently.
     again = run("extract", *paths, "-o", target, "--workers", "1")
     assert again.exit_code == 2 and "exists" in again.stderr and "--force" in again.stderr
     assert read_back(target) == rows
     forced = run("extract", paths[0], "-o", target, "--force", "--workers", "1")
-    assert forced.exit_code == 0 and len(read_back(target)) == 3
+    assert forced.exit_code == 0 and len(read_back(target)) == first
     appended = run("extract", paths[1], "-o", target, "--append", "--workers", "1")
-    if name.endswith(".xlsx"):
+    if name.endswith((".xlsx", ".ics")):
         assert appended.exit_code == 2 and "--append works for .csv and .jsonl" in appended.stderr
     else:
         assert appended.exit_code == 0, appended.stderr
-        assert len(read_back(target)) == 5  # the header once, then both runs' rows
+        assert len(read_back(target)) == both  # the header once, then both runs' rows
 
 
 def test_an_output_file_keeps_the_errors_beside_it(tmp_path):

@@ -454,6 +454,7 @@ const EDITS = [
   ["coactors", "Phối hợp (cách nhau bởi ;)", (d) => (d.coactors || []).map(entityPlain).join("; ")],
   ["action", "Nhiệm vụ", (d) => d.action.text, "textarea"],
   ["topic", "Nội dung", (d) => (d.topic && d.topic.text) || ""],
+  ["purpose", "Mục đích", (d) => (d.purpose && d.purpose.text) || ""],
   ["report_to", "Báo cáo cho", (d) => entityPlain(d.report_to)],
 ];
 
