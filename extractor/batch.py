@@ -9,12 +9,10 @@ JSON of a document is a pure function of its bytes and the options (recorded in 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import errno
 import fnmatch
 import hashlib
-import io
 import itertools
 import json
 import multiprocessing as mp
@@ -28,13 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from . import __version__
-from .fields import csv_headers, fields, presentation
-
-
-def __getattr__(name: str):
-    if name == "CSV_HEADERS":  # the clerk's columns, from the field registry
-        return csv_headers()
-    raise AttributeError(name)
+from .exports import CSV_HEADERS, MODALITY_VI, csv_rows, spreadsheet_cell, to_csv  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -370,10 +362,8 @@ def _sha256_file(path: str) -> Optional[str]:
 
 
 def already_done(job: Job, outdir: Path, options: dict) -> bool:
-    """True when OUT holds this file's output for the same bytes, extractor version,
-    contract version and options (``--mode``, ``--doc-date``, ``--with-text``)."""
-    from .schema import SCHEMA_VERSION
-
+    """True when OUT holds this file's output for the same bytes, extractor version and
+    options (``--mode``, ``--doc-date``, ``--with-text``)."""
     target = outdir / f"{job.relative}.json"
     if job.stdin or not target.exists():
         return False
@@ -384,65 +374,8 @@ def already_done(job: Job, outdir: Path, options: dict) -> bool:
     if not isinstance(old, dict) or not isinstance(old.get("source"), dict):
         return False
     return (old.get("extractor_version") == __version__
-            and old.get("schema_version") == SCHEMA_VERSION
             and old.get("options") == recorded_options(options)
             and old["source"].get("sha256") == _sha256_file(job.path))  # fmt: skip
-
-
-def csv_rows(document: dict) -> list[list[str]]:
-    """The clerk's CSV rows of one document: one row per directive."""
-    rows = []
-    info = document.get("document") or {}
-    name = info.get("number") or Path(document["source"].get("path") or "-").name
-    columns = [f for f in fields() if f.csv_column]
-    for d in document["directives"]:
-        rows.append([name, info.get("date") or "", *(_csv_cell(f, d) for f in columns)])
-    return rows
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula (OWASP CSV
-    injection: ``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``. A lone
-    such character (the ``-`` of standard input) is no formula and stays as it is."""
-    return "'" + value if len(value) > 1 and value.startswith(_FORMULA_START) else value
-
-
-def _entity_name(e: dict) -> str:
-    return (e.get("canonical") or {}).get("name") or e.get("text") or ""
-
-
-def _csv_cell(f, d: dict) -> str:
-    """A directive field as the clerk reads it: a body's canonical name, a deadline's date,
-    a label in Vietnamese, a span's text (or its fallback field's)."""
-    value = d.get(f.name)
-    if f.kind == "entity":
-        return _entity_name(value or {})
-    if f.kind == "entities":
-        return "; ".join(_entity_name(c) for c in value or [])
-    if f.kind == "deadline":
-        return (value or {}).get("date") or (value or {}).get("text") or ""
-    if f.kind == "label":
-        labels = getattr(presentation(), f.name)
-        return labels.get(value, value)
-    if f.kind == "sector":
-        return (value or {}).get("label") or ""
-    text = (value or {}).get("text")
-    if not text and f.csv_fallback:
-        text = (d.get(f.csv_fallback) or {}).get("text")
-    return text or ""
-
-
-def to_csv(documents: list[dict]) -> str:
-    """The clerk's CSV of ``documents`` (UTF-8 with BOM), every cell safe to open in Excel."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(csv_headers())
-    for doc in documents:
-        writer.writerows([spreadsheet_cell(c) for c in row] for row in csv_rows(doc))
-    return "\ufeff" + buf.getvalue()  # BOM: Excel then reads UTF-8
 
 
 def run_batch(

@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -45,26 +46,36 @@ def main() -> None:
     """Extract directives (who must do what, by when) from Vietnamese meeting conclusions."""
 
 
+FILE_FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".xlsx": "xlsx", ".ics": "ics"}
+APPENDABLE = ("csv", "jsonl")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the outputs (the input tree is mirrored); without it, stdout.")
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv"]), default="json",
-              show_default=True,
-              help="json: one file per document; jsonl: one line per document; "
-                   "csv: one row per directive (UTF-8 with BOM, for Excel).")
+@click.option("-o", "--output", "output", metavar="OUT",
+              help="A folder for the outputs (the input tree is mirrored), or one file whose "
+                   "extension gives the format (out.csv, out.jsonl, out.xlsx, or out.ics: a "
+                   "calendar of the dated deadlines), or - for stdout (the default).")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "table"]),
+              help="json: one document per input; jsonl: one line per document; csv: one row "
+                   "per directive (UTF-8 with BOM, for Excel); table: a summary to read "
+                   "(stdout only). Default: table when stdout is a terminal and one file is "
+                   "given, else json.")  # fmt: skip
 @click.option("--glob", "pattern", metavar="PATTERN",
               help="Only files whose name matches, when walking folders (e.g. '*.docx').")
 @click.option("--workers", type=click.IntRange(min=1), default=_usable_cores(),
               show_default="number of cores", help="Files processed in parallel.")
-@click.option("--force", is_flag=True, help="Redo files whose output is already up to date.")
+@click.option("--force", is_flag=True,
+              help="Redo files whose output is already up to date; replace an output file.")
+@click.option("--append", is_flag=True, help="Add to an existing .csv or .jsonl output file.")
 @click.option("--doc-date", callback=_parse_date, metavar="YYYY-MM-DD",
               help="Date of the document(s), to resolve deadlines without a year.")
 @click.option("--mode", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
               help="rules, the trained model, or both combined.")
 @click.option("--with-text", is_flag=True, help="Include the normalized text in the output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
-def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_text, quiet) -> None:
+def extract(paths, output, fmt, pattern, workers, force, append, doc_date, mode, with_text,
+            quiet) -> None:  # fmt: skip
     """Extract directives from PATHS: files, folders (walked recursively), or - for stdin.
 
     Exit status: 0 when every input succeeded, 1 when some failed, 2 on usage errors,
@@ -72,52 +83,160 @@ def extract(paths, outdir, fmt, pattern, workers, force, doc_date, mode, with_te
     """
     from .batch import collect_jobs, process_stdin
 
+    target, fmt = _output_target(output, fmt, paths, force, append)
     options = {"doc_date": doc_date.isoformat() if doc_date else None, "mode": mode,
                "with_text": with_text}  # fmt: skip
     jobs, problems = collect_jobs(paths, pattern)
+    _warn_about_empty_inputs(paths, jobs, pattern)
     # Standard input is read here, before any worker starts; its document comes first.
     done = [process_stdin(sys.stdin.buffer.read(), options, job) for job in jobs if job.stdin]
     jobs = [job for job in jobs if not job.stdin]
     reporter = _Reporter(len(done) + len(jobs) + len(problems), quiet)
     try:
-        _extract_all(paths, jobs, problems, done, outdir, fmt, workers, force, options,
-                     reporter)  # fmt: skip
-    except KeyboardInterrupt:
-        reporter.interrupted(outdir)
-        sys.exit(130)
+        if isinstance(target, Path) and target.suffix.lower() not in FILE_FORMATS:
+            _extract_to_folder(jobs, problems, done, target, fmt, workers, force, options,
+                               reporter)  # fmt: skip
+        from .batch import _run
 
-
-def _extract_all(paths, jobs, problems, done, outdir, fmt, workers, force, options,
-                 reporter) -> None:  # fmt: skip
-    from .batch import _run, run_batch, to_csv
-
-    if outdir is not None:
         with reporter:
-            summary = run_batch(jobs, outdir, fmt=fmt, workers=workers, force=force,
-                                options=options, on_outcome=reporter.outcome,
-                                problems=problems, done=done)  # fmt: skip
-        reporter.summary(summary, outdir)
-        sys.exit(1 if summary.failed else 0)
-    # No output folder: everything to stdout, in input order.
-    docs = []
-    failed = False
-    with reporter:
-        for outcome in itertools.chain(done, problems, _run(jobs, workers, options)):
-            reporter.outcome(outcome)
-            if outcome.error is not None:
-                failed = True
+            outcomes = itertools.chain(done, problems, _run(jobs, workers, options))
+            if target is None:
+                failed = _extract_to_stdout(paths, outcomes, fmt, reporter)
             else:
-                docs.append(json.loads(outcome.document_json))
+                failed = _extract_to_file(outcomes, target, fmt, append, reporter)
+    except KeyboardInterrupt:
+        reporter.interrupted(target)
+        sys.exit(130)
+    sys.exit(1 if failed else 0)
+
+
+def _output_target(output: Optional[str], fmt: Optional[str], paths, force: bool,
+                   append: bool) -> tuple[Optional[Path], str]:  # fmt: skip
+    """(None for stdout, or the folder or file to write; the format), or a usage error."""
+    if output is None or output == "-":
+        if append:
+            raise click.UsageError("--append needs an output file (-o out.csv or out.jsonl)")
+        one_file = len(paths) == 1 and paths[0] != "-" and not Path(paths[0]).is_dir()
+        return None, fmt or ("table" if one_file and sys.stdout.isatty() else "json")
+    target = Path(output)
+    by_extension = FILE_FORMATS.get(target.suffix.lower())
+    if by_extension is None:  # a folder, as before
+        if fmt == "table":
+            raise click.UsageError("--format table is for the terminal (no -o, or -o -)")
+        if append:
+            raise click.UsageError("--append needs an output file (-o out.csv or out.jsonl)")
+        if target.exists() and not target.is_dir():
+            raise click.UsageError(f"{output} is a file: name a folder, or a .csv, .jsonl or "
+                                   ".xlsx file")  # fmt: skip
+        return target, fmt or "json"
+    if fmt is not None and fmt != by_extension:
+        raise click.UsageError(f"--format {fmt} does not match the extension of {output}")
+    if force and append:
+        raise click.UsageError("--force replaces the file, --append adds to it: choose one")
+    if append and by_extension not in APPENDABLE:
+        raise click.UsageError("--append works for .csv and .jsonl; use --force to replace "
+                               f"{output}")  # fmt: skip
+    if target.is_dir():
+        raise click.UsageError(f"{output} is a folder")
+    if target.exists() and not (force or append):
+        raise click.UsageError(f"{output} exists: --force replaces it, --append adds to it")
+    return target, by_extension
+
+
+def _warn_about_empty_inputs(paths, jobs, pattern: Optional[str]) -> None:
+    from .batch import _inside
+
+    for raw in paths:
+        folder = Path(raw)
+        if raw == "-" or not folder.is_dir():
+            continue
+        if not any(not job.stdin and _inside(job.path, folder) for job in jobs):
+            what = f"no file matches --glob {pattern!r}" if pattern else "no files"
+            click.echo(f"warning: {printable(raw)}: {what}", err=True)
+
+
+def _extract_to_folder(jobs, problems, done, outdir, fmt, workers, force, options,
+                       reporter) -> None:  # fmt: skip
+    from .batch import run_batch
+
+    with reporter:
+        summary = run_batch(jobs, outdir, fmt=fmt, workers=workers, force=force,
+                            options=options, on_outcome=reporter.outcome,
+                            problems=problems, done=done)  # fmt: skip
+    reporter.summary(summary, outdir)
+    sys.exit(1 if summary.failed else 0)
+
+
+def _documents(outcomes, reporter, errors: list):
+    """The documents of ``outcomes`` as they come (errors reported, and kept in ``errors``)."""
+    for outcome in outcomes:
+        reporter.outcome(outcome)
+        if outcome.error is not None:
+            errors.append({"path": outcome.job.path, "kind": outcome.error_kind,
+                           "message": outcome.error})  # fmt: skip
+            continue
+        yield json.loads(outcome.document_json)
+
+
+def _extract_to_stdout(paths, outcomes, fmt: str, reporter) -> bool:
+    """Everything to stdout, in input order; jsonl and csv stream. True when any failed."""
+    from .exports import to_csv, to_table
+
+    errors: list = []
+    docs = _documents(outcomes, reporter, errors)
     if fmt == "jsonl":
         for d in docs:
             click.echo(json.dumps(d, ensure_ascii=False))
     elif fmt == "csv":
-        sys.stdout.buffer.write(to_csv(docs).encode("utf-8"))
-    elif len(docs) == 1 and len(paths) == 1 and not Path(paths[0]).is_dir():
-        click.echo(json.dumps(docs[0], ensure_ascii=False, indent=2))
-    elif docs:
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
-    sys.exit(1 if failed else 0)
+        sys.stdout.buffer.write(to_csv([]).encode("utf-8"))  # the header, then rows as they come
+        for d in docs:
+            sys.stdout.buffer.write(to_csv([d], header=False).encode("utf-8"))
+            sys.stdout.buffer.flush()
+    elif fmt == "table":
+        width = shutil.get_terminal_size((100, 24)).columns
+        for d in docs:
+            click.echo(to_table([d], width))
+    else:
+        collected = list(docs)
+        one_file = len(paths) == 1 and paths[0] != "-" and not Path(paths[0]).is_dir()
+        if one_file or paths == ("-",):  # one input: its document, or nothing if it failed
+            if collected:
+                click.echo(json.dumps(collected[0], ensure_ascii=False, indent=2))
+        else:  # several (or a folder): an array, [] for none
+            click.echo(json.dumps(collected, ensure_ascii=False, indent=2))
+    return bool(errors)
+
+
+def _extract_to_file(outcomes, target: Path, fmt: str, append: bool, reporter) -> bool:
+    """One output file (csv, jsonl, xlsx or ics), written atomically; errors beside it in
+    ``<name>.errors.jsonl``. True when any input failed."""
+    from .batch import write_atomic
+    from .exports import CSV_HEADERS, to_csv, to_ics, to_xlsx
+
+    errors: list = []
+    docs = list(_documents(outcomes, reporter, errors))
+    old = target.read_bytes() if append and target.exists() else b""
+    if fmt == "csv":
+        if old and not old.decode("utf-8-sig").startswith(",".join(CSV_HEADERS)):
+            raise click.UsageError(f"{target} has other columns: cannot --append to it")
+        data = old + to_csv(docs, header=not old).encode("utf-8")
+    elif fmt == "jsonl":
+        data = old + "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs).encode()
+    elif fmt == "ics":
+        data = to_ics(docs)
+    else:
+        data = to_xlsx(docs)
+    write_atomic(target, data)
+    errors_path = target.with_name(target.name + ".errors.jsonl")
+    if errors:
+        write_atomic(errors_path, "".join(json.dumps(e, ensure_ascii=False) + "\n"
+                                          for e in errors))  # fmt: skip
+    elif errors_path.exists() and not append:
+        errors_path.unlink()
+    directives = sum(len(d["directives"]) for d in docs)
+    click.echo(f"{len(docs)} documents, {directives} directives -> {target}"
+               + (f" ({len(errors)} failed: {errors_path})" if errors else ""), err=True)
+    return bool(errors)
 
 
 class _Reporter:
@@ -309,7 +428,8 @@ def serve(host, port, db_path, workers, timeout, allowed_hosts) -> None:
 @click.option("-o", "--output", "output", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
 def report(out_dir, output) -> None:
-    """Write one self-contained HTML report over a batch's JSON outputs."""
+    """Write one self-contained HTML report over a batch's outputs (json, jsonl, csv) and
+    the failed files of its errors.jsonl."""
     from .web.report import write_report
 
     count = write_report(out_dir, output)
@@ -317,11 +437,14 @@ def report(out_dir, output) -> None:
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the output."""
-    from .schema import json_schema
+@click.option("--reviewed", is_flag=True,
+              help="The schema of a reviewed export (the review page's JSON) instead.")
+def schema(reviewed) -> None:
+    """Print the JSON Schema of the output (or of a reviewed export)."""
+    from .reviewed import document_json_schema, reviewed_json_schema
 
-    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    found = reviewed_json_schema() if reviewed else document_json_schema()
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,8 +27,9 @@ def ner_labels() -> tuple[str, ...]:
 
 
 def csv_headers() -> list[str]:
-    cols = registry().document_columns
-    return [cols["document"], cols["date"], *(f.csv_column for f in fields() if f.csv_column)]
+    """The clerk's column headers, in ``csv_order``."""
+    reg = registry()
+    return [reg.column_header(name) for name in reg.csv_order]
 
 
 def label_vi(name: str) -> str:

@@ -458,13 +458,32 @@ class DirectiveField(_Rule):
     label_vi: str
 
 
+DocumentColumn = Literal["document", "date", "confidence", "id", "review_status"]
+
+
 class FieldRegistry(_Rule):
     note: str = ""
-    document_columns: dict[Literal["document", "date"], str]
+    document_columns: dict[DocumentColumn, str]
     fields: tuple[DirectiveField, ...]
+    csv_order: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("csv_order")
+    @classmethod
+    def _known_columns(cls, value, info):
+        names = {f.name for f in info.data.get("fields", ()) if f.csv_column}
+        known = names | set(info.data.get("document_columns", {}))
+        unknown = [c for c in value if c not in known]
+        if unknown:
+            raise ValueError(f"csv_order names unknown columns {unknown}")
+        return value
 
     def by_name(self) -> dict[str, DirectiveField]:
         return {f.name: f for f in self.fields}
+
+    def column_header(self, name: str) -> str:
+        """The clerk's header of a CSV column (a field's or a document column's)."""
+        field = self.by_name().get(name)
+        return field.csv_column if field is not None else self.document_columns[name]
 
 
 class Presentation(_Rule):

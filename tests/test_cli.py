@@ -299,7 +299,9 @@ def test_csv_output(tree, tmp_path):
     assert sorted(files_under(out_csv)) == ["directives.csv"]
     rows = _read_csv((out_csv / "directives.csv").read_bytes())
     assert rows[0] == ["Văn bản", "Ngày", "Cơ quan chủ trì", "Cơ quan phối hợp", "Nhiệm vụ",
-                       "Nội dung", "Thời hạn", "Loại chỉ đạo", "Câu gốc"]  # fmt: skip
+                       "Nội dung", "Thời hạn", "Loại chỉ đạo", "Câu gốc", "Người chỉ đạo",
+                       "Báo cáo cho", "Lĩnh vực", "Độ tin cậy", "Mã chỉ đạo",
+                       "Trạng thái duyệt"]  # fmt: skip
     docs = [json.loads(data) for data in files_under(out_json).values()]
     directives = [(doc, d) for doc in sorted(docs, key=lambda x: x["source"]["path"])
                   for d in doc["directives"]]  # fmt: skip
@@ -757,3 +759,165 @@ def test_chunks_keep_order_and_hold_few_large_files(tmp_path, monkeypatch):
             assert len(chunk) == 1 or held <= batch_module.CHUNK_BYTES
     monkeypatch.setattr(batch_module, "CHUNK_BYTES", 10**9)
     assert max(map(len, batch_module._chunks(jobs, 1))) == batch_module.CHUNK
+
+
+# --- one output file, stdout, the table ------------------------------------------------------
+
+
+def _two_notices(tmp_path) -> list[Path]:
+    return [write(tmp_path / "in" / "one.txt", notice(1)),
+            write(tmp_path / "in" / "two.txt", provincial(2))]  # fmt: skip
+
+
+# (the -o value, how the written file is read back into rows of directives)
+def _csv_file(path: Path) -> list:
+    return _read_csv(path.read_bytes())[1:]
+
+
+def _jsonl_file(path: Path) -> list:
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [d for doc in docs for d in doc["directives"]]
+
+
+def _xlsx_file(path: Path) -> list:
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(path)["Chỉ đạo"]
+    assert [c.value for c in sheet[1]] == CSV_HEADERS
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def _ics_file(path: Path) -> list:
+    icalendar = pytest.importorskip("icalendar")
+    events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    return [(str(e["summary"]), e.decoded("dtstart")) for e in events]
+
+
+OUTPUT_FILES = [("out.csv", _csv_file, 5, 3), ("out.jsonl", _jsonl_file, 5, 3),
+                ("out.xlsx", _xlsx_file, 5, 3),
+                ("out.ics", _ics_file, 3, 2)]  # the dated deadlines only  # fmt: skip
+
+
+@pytest.mark.parametrize("name, read_back, both, first", OUTPUT_FILES)
+def test_an_output_file_takes_its_format_from_the_extension(tmp_path, name, read_back, both,
+                                                            first):  # fmt: skip
+    paths = _two_notices(tmp_path)
+    target = tmp_path / "ra" / name
+    result = run("extract", *paths, "-o", target, "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in target.parent.iterdir()) == [name]
+    rows = read_back(target)
+    assert len(rows) == both  # 3 + 2 directives (or their dated deadlines)
+    assert f"-> {target}" in result.stderr
+    # A second run never replaces it silently.
+    again = run("extract", *paths, "-o", target, "--workers", "1")
+    assert again.exit_code == 2 and "exists" in again.stderr and "--force" in again.stderr
+    assert read_back(target) == rows
+    forced = run("extract", paths[0], "-o", target, "--force", "--workers", "1")
+    assert forced.exit_code == 0 and len(read_back(target)) == first
+    appended = run("extract", paths[1], "-o", target, "--append", "--workers", "1")
+    if name.endswith((".xlsx", ".ics")):
+        assert appended.exit_code == 2 and "--append works for .csv and .jsonl" in appended.stderr
+    else:
+        assert appended.exit_code == 0, appended.stderr
+        assert len(read_back(target)) == both  # the header once, then both runs' rows
+
+
+def test_an_output_file_keeps_the_errors_beside_it(tmp_path):
+    good = write(tmp_path / "one.txt", notice(1))
+    bad = write(tmp_path / "rong.txt", b"")
+    target = tmp_path / "out.csv"
+    result = run("extract", good, bad, "-o", target, "--workers", "1")
+    assert result.exit_code == 1
+    errors = (tmp_path / "out.csv.errors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(e)["kind"] for e in errors] == ["empty"]
+    assert len(_csv_file(target)) == 3
+
+
+# (arguments, the usage error's words)
+USAGE_ERRORS = [
+    (["-o", "out.jsonl", "--format", "csv"], "does not match"),
+    (["-o", "out.csv", "--force", "--append"], "choose one"),
+    (["--append"], "--append needs an output file"),
+    (["-o", "OUT", "--format", "table"], "for the terminal"),
+]
+
+
+@pytest.mark.parametrize("args, words", USAGE_ERRORS)
+def test_output_usage_errors(tmp_path, args, words):
+    src = write(tmp_path / "one.txt", notice(1))
+    result = run("extract", src, *[str(tmp_path / a) if a.startswith(("out.", "OUT")) else a
+                                   for a in args])  # fmt: skip
+    assert result.exit_code == 2 and words in result.stderr
+
+
+def test_dash_means_stdout(tmp_path):
+    src = write(tmp_path / "one.txt", notice(1))
+    result = run("extract", src, "-o", "-", "--workers", "1")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["source"]["path"] == str(src)
+    assert not (Path.cwd() / "-").exists()
+
+
+# (inputs, what stdout holds)
+STDOUT_JSON = [
+    (["one.txt"], dict),
+    (["one.txt", "two.txt"], list),
+    (["in"], list),  # a folder: an array even of one
+    (["empty"], list),
+]
+
+
+@pytest.mark.parametrize("inputs, kind", STDOUT_JSON)
+def test_stdout_json_is_one_document_per_input(tmp_path, inputs, kind):
+    write(tmp_path / "one.txt", notice(1))
+    write(tmp_path / "two.txt", provincial(2))
+    write(tmp_path / "in" / "three.txt", notice(3))
+    (tmp_path / "empty").mkdir()
+    result = run("extract", *[tmp_path / i for i in inputs], "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert isinstance(found, kind)
+    if inputs == ["empty"]:
+        assert found == [] and "warning:" in result.stderr and "no files" in result.stderr
+
+
+def test_a_glob_that_matches_nothing_warns(tmp_path):
+    write(tmp_path / "in" / "one.txt", notice(1))
+    result = run("extract", tmp_path / "in", "--glob", "*.docx", "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "no file matches --glob '*.docx'" in result.stderr
+
+
+def test_the_table_for_a_person(tmp_path):
+    src = write(tmp_path / "one.txt", notice(1))
+    result = run("extract", src, "--format", "table", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "101/TB-VPCP — 3 chỉ đạo"
+    assert lines[1].split()[:3] == ["#", "Cơ", "quan"]
+    assert "Bộ Tài chính" in lines[2] and "30/06/2021" in lines[2] and "Bắt buộc" in lines[2]
+    assert all(len(line) <= 100 for line in lines)
+
+
+def test_the_table_is_the_default_on_a_terminal(tmp_path):
+    import pty
+
+    src = write(tmp_path / "one.txt", notice(1))
+    master, slave = pty.openpty()
+    proc = subprocess.run([PYTHON, "-m", "extractor", "extract", str(src), "--workers", "1"],
+                          stdout=slave, stderr=subprocess.PIPE, cwd=ROOT, timeout=300)  # fmt: skip
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert proc.returncode == 0, proc.stderr
+    text = shown.decode("utf-8")
+    assert "101/TB-VPCP — 3 chỉ đạo" in text and "30/06/2021" in text
+    assert not text.lstrip().startswith("{")

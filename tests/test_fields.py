@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from extractor.assemble import DirectiveRecord
-from extractor.batch import csv_rows
+from extractor.exports import csv_rows
 from extractor.fields import csv_headers, fields, ner_labels, presentation
 from extractor.schema import Directive, Modality
 
@@ -21,7 +21,11 @@ def test_every_field_is_in_the_schema_and_the_record():
 def test_the_model_labels_and_csv_columns_come_from_the_registry():
     assert ner_labels() == ("ACTOR", "COACTOR", "ACTION", "TOPIC", "PURPOSE", "DEADLINE",
                             "REPORT_TO", "ISSUER")  # fmt: skip
-    assert len(csv_headers()) == 2 + sum(1 for f in fields() if f.csv_column)
+    from extractor.fields import registry
+
+    assert len(csv_headers()) == len(registry().csv_order)
+    columns = {f.name for f in fields() if f.csv_column}
+    assert columns <= set(registry().csv_order)  # every field with a column is exported
     assert set(presentation().modality) == {m.value for m in Modality}
 
 
@@ -31,5 +35,6 @@ def test_a_csv_row_follows_the_columns():
          "purpose": {"text": "để hoàn thiện"}, "deadline": {"text": "trong tháng 6"},
          "modality": "recommendation", "evidence": {"text": "Đề nghị Bộ Tài chính rà soát."}}
     (row,) = csv_rows({"document": {"number": "12/TB"}, "source": {}, "directives": [d]})
-    assert row == ["12/TB", "", "Bộ Tài chính", "Bộ Xây dựng", "rà soát", "để hoàn thiện",
-                   "trong tháng 6", "Đề nghị", "Đề nghị Bộ Tài chính rà soát."]  # fmt: skip
+    assert row[:9] == ["12/TB", "", "Bộ Tài chính", "Bộ Xây dựng", "rà soát", "để hoàn thiện",
+                       "trong tháng 6", "Đề nghị", "Đề nghị Bộ Tài chính rà soát."]  # fmt: skip
+    assert row[9:] == ["", "", "", "", "", ""]  # issuer … review status: none given

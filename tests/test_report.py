@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
@@ -75,21 +76,24 @@ def test_report_over_a_batch(tmp_path):
     # Field list, escaped.
     assert "rà soát quy định &lt;thuế&gt;" in page and "<thuế>" not in page
     assert "chậm trễ {{documents}}" in page  # a document's text is not a template slot
-    assert "2021-06-30" in page and "Nghiêm cấm" in page
+    assert "30/06/2021" in page and "2021-06-30" not in page and "Nghiêm cấm" in page
+    assert "0,90" in page and "0,40" in page  # Vietnamese decimals
+    # The failed file of errors.jsonl is listed, in Vietnamese.
+    assert "Tệp lỗi" in page and "c.txt" in page and "tệp không phải văn bản" in page
 
 
 def test_report_summary_tables(tmp_path):
     docs, skipped = load_documents(_batch(tmp_path))
     assert [name for name, _ in docs] == ["a.json", "sub/b.json"]
-    assert sorted(skipped) == ["broken.json: JSONDecodeError",
-                               "notes.json: not an extractor output"]  # fmt: skip
+    assert sorted(skipped) == ["broken.json: không đọc được (JSONDecodeError)",
+                               "notes.json: không phải đầu ra của bộ trích xuất"]  # fmt: skip
     page = render_report(docs, title="Báo cáo", skipped=skipped)
     summary = page[page.index('id="summary"') : page.index('id="doc-1"')]
     rows = dict(re.findall(r"<tr><td>([^<]+)</td><td class=\"n\">(\d+)</td>", summary))
     assert rows["Văn bản"] == "2" and rows["Chỉ đạo"] == "4"
     assert rows["Bắt buộc"] == "2" and rows["Nghiêm cấm"] == "2"
     assert rows["Bộ Tài chính"] == "2" and rows["Bộ Công Thương"] == "2"
-    assert rows["2021-06"] == "2" and rows["Không có thời hạn"] == "2"
+    assert rows["06/2021"] == "2" and rows["Không có thời hạn"] == "2"
     assert rows["Tệp bỏ qua"] == "2"
     assert "notes.json" in summary
 
@@ -123,3 +127,61 @@ def test_report_over_real_extractor_output(tmp_path, extract):
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     marked = set(re.findall(r'class="ev act[^"]*" data-d="(d1-\d+)', page))
     assert len(marked) == len(doc.directives)
+
+
+def _summary_rows(page: str) -> dict:
+    summary = page[page.index('id="summary"') : page.index("</section>")]
+    return dict(re.findall(r"<tr><td>([^<]+)</td><td class=\"n\">([\d.]+)</td>", summary))
+
+
+def test_report_reads_jsonl_and_csv_outputs(tmp_path):
+    from extractor.exports import to_csv
+
+    out = tmp_path / "out"
+    out.mkdir()
+    docs = [json.loads(_document(True).to_json()), json.loads(_document(False, "b.txt").to_json())]
+    (out / "documents.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs),
+                                         encoding="utf-8")  # fmt: skip
+    (out / "directives.csv").write_text(to_csv(docs[:1]), encoding="utf-8")
+    (out / "out.csv.errors.jsonl").write_text('{"path": "x.pdf", "kind": "scanned_pdf"}\n',
+                                              encoding="utf-8")  # fmt: skip
+    loaded, skipped = load_documents(out)
+    assert [name for name, _ in loaded] == ["directives.csv", "documents.jsonl#1",
+                                            "documents.jsonl#2"]  # fmt: skip
+    assert not skipped
+    from_csv = loaded[0][1]
+    assert [d["action"]["text"] for d in from_csv["directives"]] == [
+        "rà soát quy định <thuế>", "chậm trễ {{documents}}"]
+    assert from_csv["directives"][0]["deadline"]["date"] == "2021-06-30"
+    assert from_csv["directives"][1]["modality"] == "prohibition"
+    target = tmp_path / "r.html"
+    assert write_report(out, target) == 3
+    page = target.read_text(encoding="utf-8")
+    assert _summary_rows(page)["Chỉ đạo"] == "6" and _summary_rows(page)["Tệp lỗi"] == "1"
+    assert "x.pdf" in page and "PDF là ảnh quét" in page and "Đọc từ CSV" in page
+
+
+def test_actors_are_counted_by_canonical_id():
+    def directive(n, text, canonical_id, name):
+        return {"id": f"d-{n}", "modality": "obligation", "confidence": 0.9,
+                "actor": {"text": text, "canonical": {"id": canonical_id, "name": name}}}
+
+    from extractor.web.report import actor_counts
+
+    directives = [directive(1, "Bộ TC", "ministry:tai_chinh", "Bộ Tài chính"),
+                  directive(2, "Bộ Tài chính", "ministry:tai_chinh", "Bộ Tài chính"),
+                  directive(3, "Sở Y tế", "department:y_te", "Sở Y tế"),
+                  {"id": "d-4", "modality": "obligation", "actor": None}]  # fmt: skip
+    assert actor_counts(directives) == [("Bộ Tài chính", 2), ("(không rõ cơ quan)", 1),
+                                        ("Sở Y tế", 1)]  # fmt: skip
+
+
+# (value, digits, in Vietnamese)
+NUMBERS = [(1234, 0, "1.234"), (1234567, 0, "1.234.567"), (0.95, 2, "0,95"), (12, 0, "12")]
+
+
+@pytest.mark.parametrize("value, digits, expected", NUMBERS)
+def test_vietnamese_numbers(value, digits, expected):
+    from extractor.web.report import vi_number
+
+    assert vi_number(value, digits) == expected

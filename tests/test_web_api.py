@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
+jsonschema = pytest.importorskip("jsonschema")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
 from extractor.api import extract_text  # noqa: E402
 from extractor.batch import CSV_HEADERS  # noqa: E402
+from extractor.reviewed import ReviewedDocument  # noqa: E402
 from extractor.schema import Document  # noqa: E402
 from extractor.web.app import create_app  # noqa: E402
 from extractor.web.screenshots import FALLBACK_SAMPLE  # noqa: E402
@@ -44,9 +47,10 @@ def client(db):
 
 
 def _extract(client, text=SAMPLE, **extra):
+    """Extract through the API; returns the review view of the stored document."""
     r = client.post("/api/extract", json={"text": text, **extra})
     assert r.status_code in (200, 201), r.text
-    return r.json()
+    return client.get(f"/api/documents/{r.headers['x-document-id']}").json()
 
 
 def _review(client, doc_id, directive_id, action, fields=None, reviewer="Nguyễn Văn An"):
@@ -65,19 +69,25 @@ def _plain(document: dict) -> dict:
 # -- extract ---------------------------------------------------------------------------
 
 
-def test_extract_text_returns_the_contract_and_an_id(client, expected):
+def test_extract_returns_the_contract_itself(client, expected):
     r = client.post("/api/extract", json={"text": SAMPLE})
     assert r.status_code == 201
-    body = r.json()
-    assert len(body["id"]) == 16 and body["reopened"] is False
-    doc = Document.model_validate(_plain(body["document"]))
-    assert len(doc.directives) == len(expected.directives)
-    assert [d.id for d in doc.directives] == [d.id for d in expected.directives]
-    assert doc.text == expected.text
-    for d in doc.directives:  # offsets refer to the normalized text
-        assert doc.text[d.action.start : d.action.end] == d.action.text
+    # The same JSON as `extractor extract --with-text`, nothing wrapped around it.
+    contract = r.json()
+    Document.model_validate(contract)
+    want = expected.model_dump(mode="json")
+    assert contract["source"]["sha256"] == want["source"]["sha256"]
+    assert {**contract, "source": None} == {**want, "source": None}
+    doc_id = r.headers["x-document-id"]
+    assert len(doc_id) == 16 and r.headers["x-reopened"] == "false"
+    assert r.headers["location"] == f"/api/documents/{doc_id}"
+    body = client.get(r.headers["location"]).json()
+    assert body["id"] == doc_id
     assert body["summary"]["pending"] == len(expected.directives)
     assert all(d["review"]["status"] == "pending" for d in body["document"]["directives"])
+    again = client.post("/api/extract", json={"text": SAMPLE})
+    assert again.status_code == 200 and again.headers["x-reopened"] == "true"
+    assert again.json() == r.json()
 
 
 def test_extract_text_with_doc_date(client):
@@ -91,11 +101,12 @@ def test_extract_file_upload(client, expected):
     files = {"file": ("thong-bao.txt", SAMPLE.encode("utf-8"), "text/plain")}
     r = client.post("/api/extract", files=files, data={"doc_date": "2021-03-20"})
     assert r.status_code == 201, r.text
-    body = r.json()
+    contract = r.json()
+    assert contract["source"]["path"] == "thong-bao.txt"
+    assert contract["source"]["format"] == "txt"
+    assert len(contract["directives"]) == len(expected.directives)
+    body = client.get(f"/api/documents/{r.headers['x-document-id']}").json()
     assert body["name"] == "thong-bao.txt"
-    assert body["document"]["source"]["path"] == "thong-bao.txt"
-    assert body["document"]["source"]["format"] == "txt"
-    assert len(body["document"]["directives"]) == len(expected.directives)
 
 
 def test_extract_docx_upload(client, tmp_path):
@@ -108,8 +119,8 @@ def test_extract_docx_upload(client, tmp_path):
     r = client.post("/api/extract", files={"file": ("ket-luan.docx", path.read_bytes())})
     assert r.status_code == 201, r.text
     body = r.json()
-    assert body["document"]["source"]["format"] == "docx"
-    assert body["document"]["directives"]
+    assert body["source"]["format"] == "docx"
+    assert body["directives"]
 
 
 # -- review ----------------------------------------------------------------------------
@@ -142,9 +153,8 @@ def test_accept_correct_reject_and_the_reviewed_version(client):
     assert corrected["review"]["original"]["actor"] == d1["actor"]
     assert corrected["review"]["original"]["deadline"] == d1["deadline"]
     assert corrected["review"]["original"]["modality"] == d1["modality"]
-    # A name found in the text gets its real offsets.
-    actor = corrected["actor"]
-    assert got["document"]["text"][actor["start"] : actor["end"]] == "Bộ Tài chính"
+    # The name is in the text, but not in this directive's sentence: typed, no offsets.
+    assert corrected["actor"]["start"] is None and corrected["actor"]["source"] == "review"
     assert by_id[d2["id"]]["review"]["status"] == "rejected"
     assert by_id[d2["id"]]["review"]["reviewer"] == "Trần Thị Bình"
     assert got["summary"]["accepted"] == 2 and got["summary"]["rejected"] == 1
@@ -160,14 +170,60 @@ def test_accept_correct_reject_and_the_reviewed_version(client):
                                            "reset"]  # fmt: skip
 
 
-def test_correct_with_a_typed_actor_not_in_the_text(client):
+# (typed value, where it is in the text) -> the offsets it is stored with
+TYPED = [
+    ("Bộ Nội vụ", "nowhere: stored as typed, no offsets"),
+    ("Bộ Kế hoạch và Đầu tư", "in the evidence of the first directive: grounded there"),
+    ("Bộ Công Thương", "in the text, but another sentence: another mention, not grounded"),
+]
+
+
+@pytest.mark.parametrize("typed, where", TYPED)
+def test_a_typed_correction_has_honest_offsets(client, typed, where):
+    body = _extract(client)
+    text = body["document"]["text"]
+    d0 = body["document"]["directives"][0]
+    r = _review(client, body["id"], d0["id"], "correct", {"actor": typed})
+    assert r.status_code == 200, r.text
+    actor = r.json()["directive"]["actor"]
+    assert actor["text"] == typed and actor["source"] == "review"
+    evidence = d0["evidence"]
+    at = text.find(typed, evidence["start"], evidence["end"])
+    if at < 0:
+        assert actor["start"] is None and actor["end"] is None
+    else:
+        assert (actor["start"], actor["end"]) == (at, at + len(typed))
+        assert text[actor["start"] : actor["end"]] == typed
+
+
+def test_a_typed_actor_on_an_added_directive_is_not_pinned_elsewhere(client):
+    body = _extract(client)
+    text = body["document"]["text"]
+    start = text.index("tăng trưởng kinh tế")
+    r = client.post(f"/api/documents/{body['id']}/directives", json={
+        "start": start, "end": start + 19, "reviewer": "An", "actor": "Bộ Tài chính"})
+    actor = r.json()["directive"]["actor"]
+    # "Bộ Tài chính" is in item 1, not in this sentence.
+    assert actor["text"] == "Bộ Tài chính" and actor["start"] is None
+    assert actor["canonical"]["name"] == "Bộ Tài chính"
+
+
+def test_every_field_can_be_corrected(client):
     body = _extract(client)
     d0 = body["document"]["directives"][0]
-    r = _review(client, body["id"], d0["id"], "correct", {"actor": "Bộ Nội vụ"})
-    assert r.status_code == 200
-    actor = r.json()["directive"]["actor"]
-    assert actor["text"] == "Bộ Nội vụ" and actor["start"] == actor["end"]
-    assert actor["source"].startswith("review.typed")
+    fields = {"issuer": "Phó Thủ tướng", "coactors": ["Bộ Nội vụ", "Bộ Tư pháp"],
+              "topic": "thuế", "purpose": "minh bạch", "report_to": "Chính phủ",
+              "sector": "y_te"}  # fmt: skip
+    r = _review(client, body["id"], d0["id"], "correct", fields)
+    assert r.status_code == 200, r.text
+    d = r.json()["directive"]
+    assert d["issuer"]["text"] == "Phó Thủ tướng"
+    assert [c["text"] for c in d["coactors"]] == ["Bộ Nội vụ", "Bộ Tư pháp"]
+    assert d["topic"]["text"] == "thuế" and d["purpose"]["text"] == "minh bạch"
+    assert d["report_to"]["text"] == "Chính phủ" and d["sector"] == "y_te"
+    assert d["review"]["corrected"] == sorted(fields)
+    bad = _review(client, body["id"], d0["id"], "correct", {"sector": "khong_co"})
+    assert bad.status_code == 422 and "Lĩnh vực" in bad.json()["message"]
 
 
 def test_add_a_missed_directive(client):
@@ -220,6 +276,20 @@ def _reviewed_document(client):
     return doc_id, (d0, d1, d2)
 
 
+def _reviewed_schema() -> dict:
+    """The schema as `extractor schema --reviewed` prints it."""
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+
+    result = CliRunner().invoke(main, ["schema", "--reviewed"])
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    assert schema["$id"].endswith(":reviewed-document:1.0-reviewed")
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
 def test_export_json_holds_accepted_directives_with_review_blocks(client):
     doc_id, (d0, d1, d2) = _reviewed_document(client)
     r = client.get(f"/api/documents/{doc_id}/export.json")
@@ -237,8 +307,10 @@ def test_export_json_holds_accepted_directives_with_review_blocks(client):
     assert corrected["modality"] == "permission"
     assert corrected["review"]["original"] == {"actor": d1["actor"], "modality": d1["modality"]}
     assert sum(d["review"]["added"] for d in exported["directives"]) == 1
-    # Without the review blocks it is the contract; the text only when asked for.
-    Document.model_validate(_plain(exported))
+    # It is a reviewed document, valid against `extractor schema --reviewed`.
+    ReviewedDocument.model_validate(exported)
+    jsonschema.validate(exported, _reviewed_schema())
+    assert exported["schema_version"] == "1.0-reviewed" and exported["review"]["id"] == doc_id
     assert exported["text"] is None
     with_text = client.get(f"/api/documents/{doc_id}/export.json?text=true").json()
     assert with_text["text"] and with_text["text"].startswith("THÔNG BÁO")
@@ -342,7 +414,7 @@ def test_bad_review_requests_are_422(client):
     _bad(_review(client, doc_id, d0["id"], "correct", {"modality": "maybe"}), 422, "modality")
     _bad(_review(client, doc_id, d0["id"], "correct", {"deadline_date": "mai"}), 422,
          "deadline_date")  # fmt: skip
-    _bad(_review(client, doc_id, d0["id"], "correct", {"topic": "x"}), 422, "topic")
+    _bad(_review(client, doc_id, d0["id"], "correct", {"confidence": 1}), 422, "confidence")
     _bad(_review(client, doc_id, d0["id"], "correct", {"action": ""}), 422, "action")
     r = client.post(f"/api/documents/{doc_id}/directives/{d0['id']}/review", content=b"[",
                     headers={"content-type": "application/json"})  # fmt: skip
@@ -373,17 +445,17 @@ def test_reupload_of_the_same_bytes_reopens_the_review(client):
     files = {"file": ("thong-bao.txt", SAMPLE.encode("utf-8"))}
     first = client.post("/api/extract", files=files)
     assert first.status_code == 201
-    body = first.json()
+    body = client.get(first.headers["location"]).json()
     d0 = body["document"]["directives"][0]
     _review(client, body["id"], d0["id"], "accept")
     again = client.post("/api/extract", files={"file": ("ban-sao.txt", SAMPLE.encode("utf-8"))})
-    assert again.status_code == 200
-    reopened = again.json()
-    assert reopened["id"] == body["id"] and reopened["reopened"] is True
+    assert again.status_code == 200 and again.headers["x-reopened"] == "true"
+    reopened = client.get(again.headers["location"]).json()
+    assert reopened["id"] == body["id"]
     assert reopened["document"]["directives"][0]["review"]["status"] == "accepted"
     # The same text pasted is the same bytes, hence the same document.
     pasted = client.post("/api/extract", json={"text": SAMPLE})
-    assert pasted.status_code == 200 and pasted.json()["id"] == body["id"]
+    assert pasted.status_code == 200 and pasted.headers["x-document-id"] == body["id"]
 
 
 # -- service ---------------------------------------------------------------------------
@@ -396,7 +468,9 @@ def test_health_openapi_and_offline_page(client):
     for path in ("/api/extract", "/api/documents/{doc_id}",
                  "/api/documents/{doc_id}/directives/{directive_id}/review",
                  "/api/documents/{doc_id}/directives", "/api/documents/{doc_id}/export.json",
-                 "/api/documents/{doc_id}/export.csv", "/api/health"):  # fmt: skip
+                 "/api/documents/{doc_id}/export.csv", "/api/documents/{doc_id}/export.xlsx",
+                 "/api/documents/{doc_id}/export.ics", "/api/export.xlsx",
+                 "/api/documents/{doc_id}/doc-date", "/api/health"):  # fmt: skip
         assert path in spec["paths"]
     assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
     page = client.get("/")
@@ -421,3 +495,167 @@ def test_serve_runs_uvicorn_on_the_app(monkeypatch, tmp_path):
     assert seen["host"] == "127.0.0.1" and seen["port"] == 8123
     assert seen["app"].state.store.path.endswith("r.sqlite3")
     assert (tmp_path / "db" / "r.sqlite3").exists()
+
+
+# -- the clerk's correction in exports; the document date; a typed API -----------------
+
+
+def test_the_clerks_typed_actor_wins_over_the_canonical_name_in_every_export(client):
+    body = _extract(client)
+    doc_id, d0 = body["id"], body["document"]["directives"][0]
+    r = _review(client, doc_id, d0["id"], "correct", {"actor": "Bộ KHĐT"})
+    assert r.json()["directive"]["actor"]["canonical"]["name"] == "Bộ Kế hoạch và Đầu tư"
+    rows = list(csv.DictReader(io.StringIO(
+        client.get(f"/api/documents/{doc_id}/export.csv").content.decode("utf-8-sig"))))
+    assert [row["Cơ quan chủ trì"] for row in rows] == ["Bộ KHĐT"]
+    assert rows[0]["Mã chỉ đạo"] == d0["id"] and rows[0]["Trạng thái duyệt"] == "Đã chấp nhận"
+    exported = client.get(f"/api/documents/{doc_id}/export.json").json()
+    assert exported["directives"][0]["actor"]["text"] == "Bộ KHĐT"
+    openpyxl = pytest.importorskip("openpyxl")
+    icalendar = pytest.importorskip("icalendar")
+    book = openpyxl.load_workbook(io.BytesIO(
+        client.get(f"/api/documents/{doc_id}/export.xlsx").content))
+    assert book["Chỉ đạo"]["C2"].value == "Bộ KHĐT"
+    cal = icalendar.Calendar.from_ical(client.get(f"/api/documents/{doc_id}/export.ics").content)
+    assert [str(e["summary"]).split(":")[0] for e in cal.walk("VEVENT")] == ["Bộ KHĐT"]
+
+
+UNDATED = "Giao Bộ Tài chính rà soát các quy định trước ngày 30/6.\n" \
+          "Giao Bộ Công Thương xây dựng đề án trước ngày 15/8.\n"
+
+
+def _deadlines(view: dict) -> dict:
+    return {d["actor"]["text"]: (d["deadline"] or {}).get("date")
+            for d in view["document"]["directives"]}  # fmt: skip
+
+
+def test_setting_the_document_date_resolves_deadlines_and_keeps_the_review(client):
+    body = _extract(client, text=UNDATED)
+    doc_id = body["id"]
+    assert set(_deadlines(body).values()) == {None}
+    assert any("year is not stated" in w for w in body["document"]["warnings"])
+    first, second = body["document"]["directives"]
+    _review(client, doc_id, first["id"], "accept")
+    _review(client, doc_id, second["id"], "correct", {"deadline_date": "2021-09-01"})
+    r = client.put(f"/api/documents/{doc_id}/doc-date",
+                   json={"doc_date": "2021-03-20", "reviewer": "An"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    view = r.json()
+    assert view["doc_date"] == "2021-03-20" and view["document"]["document"]["date"] == "2021-03-20"
+    # The text's deadline gets its year; the clerk's corrected deadline stays as corrected.
+    assert _deadlines(view) == {"Bộ Tài chính": "2021-06-30", "Bộ Công Thương": "2021-09-01"}
+    assert not any("year is not stated" in w for w in view["document"]["warnings"])
+    statuses = [d["review"]["status"] for d in view["document"]["directives"]]
+    assert statuses == ["accepted", "accepted"]
+    # Changed again: read again on the new date; the audit trail has both.
+    view = client.put(f"/api/documents/{doc_id}/doc-date",
+                      json={"doc_date": "2022-01-05", "reviewer": "An"}).json()  # fmt: skip
+    assert _deadlines(view)["Bộ Tài chính"] == "2022-06-30"
+    kinds = [e["kind"] for e in client.get(f"/api/documents/{doc_id}/events").json()]
+    assert kinds.count("doc_date") == 2
+
+
+def test_resending_the_same_file_with_a_doc_date_applies_it(client):
+    files = {"file": ("khong-nam.txt", UNDATED.encode("utf-8"))}
+    first = client.post("/api/extract", files=files)
+    assert [d["deadline"]["date"] for d in first.json()["directives"]] == [None, None]
+    again = client.post("/api/extract", files=files, data={"doc_date": "2021-03-20"})
+    assert again.status_code == 200 and again.headers["x-reopened"] == "true"
+    assert [d["deadline"]["date"] for d in again.json()["directives"]] == ["2021-06-30",
+                                                                             "2021-08-15"]
+    assert again.json()["options"]["doc_date"] == "2021-03-20"
+
+
+def test_openapi_declares_typed_responses(client):
+    spec = client.get("/openapi.json").json()
+
+    def ref(path, method="get", status="200"):
+        content = spec["paths"][path][method]["responses"][status]["content"]
+        return content["application/json"]["schema"]
+
+    assert ref("/api/extract", "post", "201")["$ref"].endswith("/Document")
+    assert ref("/api/documents/{doc_id}")["$ref"].endswith("/ReviewView")
+    assert ref("/api/documents/{doc_id}/export.json")["$ref"].endswith("/ReviewedDocument")
+    review = "/api/documents/{doc_id}/directives/{directive_id}/review"
+    assert ref(review, "post")["$ref"].endswith("/DirectiveResult")
+    assert "X-Document-Id" in spec["paths"]["/api/extract"]["post"]["responses"]["201"]["headers"]
+    assert "ReviewBlock" in spec["components"]["schemas"]
+
+
+# (request, status, words of the Vietnamese message)
+VIETNAMESE_ERRORS = [
+    ({"json": {"text": "  "}}, 422, "Chưa có văn bản"),
+    ({"json": {"text": "x", "doc_date": "30/6/2021"}}, 422, "Ngày văn bản"),
+    ({"files": {"file": ("rong.txt", b"")}}, 422, "rong.txt: tệp rỗng"),
+    ({"content": b"x", "headers": {"content-type": "text/plain"}}, 415, "Định dạng"),
+]
+
+
+@pytest.mark.parametrize("request_kw, status, words", VIETNAMESE_ERRORS)
+def test_errors_carry_a_vietnamese_message(client, request_kw, status, words):
+    r = client.post("/api/extract", **request_kw)
+    assert r.status_code == status
+    assert words in r.json()["message"]
+
+
+def test_validation_errors_name_the_field_in_vietnamese(client):
+    body = _extract(client)
+    d0 = body["document"]["directives"][0]
+    r = _review(client, body["id"], d0["id"], "correct", {"deadline_date": "mai"})
+    assert r.json()["message"] == "Thời hạn: không phải ngày hợp lệ (ngày/tháng/năm)."
+    r = _review(client, body["id"], d0["id"], "accept", reviewer="")
+    assert r.json()["message"].startswith("Người duyệt:")
+    stale = client.post(f"/api/documents/{body['id']}/directives/{d0['id']}/review",
+                        json={"action": "accept", "reviewer": "An", "version": 7})
+    assert stale.status_code == 409 and "tải lại trang" in stale.json()["message"]
+    assert client.get("/api/documents/nope").json()["message"] == "Không có văn bản mã nope."
+
+
+def test_exports_of_one_and_of_several_documents(client):
+    openpyxl = pytest.importorskip("openpyxl")
+    icalendar = pytest.importorskip("icalendar")
+    first = _extract(client)
+    second = _extract(client, text=UNDATED, doc_date="2021-03-20")
+    for view in (first, second):
+        for d in view["document"]["directives"]:
+            _review(client, view["id"], d["id"], "accept")
+    one = client.get(f"/api/documents/{first['id']}/export.xlsx")
+    assert one.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="chi-dao-' in one.headers["content-disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(one.content))["Chỉ đạo"]
+    assert sheet.max_row == 1 + len(first["document"]["directives"])
+    both = client.get("/api/export.xlsx", params={"id": [first["id"], second["id"]]})
+    sheet = openpyxl.load_workbook(io.BytesIO(both.content))["Chỉ đạo"]
+    total = len(first["document"]["directives"]) + len(second["document"]["directives"])
+    assert sheet.max_row == 1 + total
+    cal = icalendar.Calendar.from_ical(client.get("/api/export.ics").content)
+    dates = sorted(e.decoded("dtstart").isoformat() for e in cal.walk("VEVENT"))
+    assert dates == ["2021-06-30", "2021-06-30", "2021-08-15", "2021-09-30"]
+    many = client.get("/api/export.json").json()
+    assert sorted(d["review"]["id"] for d in many) == sorted([first["id"], second["id"]])
+    for doc in many:
+        jsonschema.validate(doc, _reviewed_schema())
+    assert client.get("/api/export.csv", params={"id": "nope"}).status_code == 404
+
+
+def test_a_store_written_before_dates_could_be_set_is_upgraded(tmp_path):
+    import sqlite3
+
+    from extractor.web.store import Store
+
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript("CREATE TABLE documents (id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,"
+                      " name TEXT, doc_date TEXT, created_at TEXT NOT NULL,"
+                      " document_json TEXT NOT NULL);"
+                      "INSERT INTO documents VALUES ('abc', 'abc', NULL, NULL, 't', "
+                      "'{\"directives\": []}');")  # fmt: skip
+    con.commit()
+    con.close()
+    store = Store(path)
+    assert store.get("abc").document == {"directives": []}
+    store.set_doc_date("abc", "2021-03-20", lambda doc: {**doc, "warnings": []}, "An")
+    stored = store.get("abc")
+    assert stored.doc_date == "2021-03-20" and stored.document == {"directives": [],
+                                                                  "warnings": []}
+    assert stored.extracted == {"directives": []}  # the extraction itself is kept

@@ -28,8 +28,8 @@ def client(tmp_path):
 def _document(client) -> tuple[str, list[dict]]:
     r = client.post("/api/extract", json={"text": FALLBACK_SAMPLE})
     assert r.status_code == 201, r.text
-    body = r.json()
-    return body["id"], body["document"]["directives"]
+    doc_id = r.headers["x-document-id"]
+    return doc_id, client.get(f"/api/documents/{doc_id}").json()["document"]["directives"]
 
 
 def _url(doc_id: str, directive_id: str) -> str:

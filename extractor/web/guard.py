@@ -46,12 +46,15 @@ class HostGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         host = _hostname(headers.get("host", ""))
         if host not in self.allowed:
-            reply = JSONResponse({"detail": f"host {host or '(none)'!r} is not served here"},
+            reply = JSONResponse({"detail": f"host {host or '(none)'!r} is not served here",
+                                  "message": "Máy chủ này không phục vụ tên miền đó."},
                                  status_code=400)  # fmt: skip
             return await reply(scope, receive, send)
         if scope["method"] in _UNSAFE_METHODS and _cross_site(headers):
             reply = JSONResponse({"detail": "cross-site request refused: open the review "
-                                  "page of this server to make changes"}, status_code=403)
+                                  "page of this server to make changes",
+                                  "message": "Yêu cầu từ trang khác bị từ chối: hãy mở trang "
+                                  "duyệt của chính máy chủ này."}, status_code=403)  # fmt: skip
             return await reply(scope, receive, send)
         return await self.app(scope, receive, send)
 

@@ -1,23 +1,29 @@
-"""``extractor report``: one self-contained HTML file over a batch's JSON outputs.
+"""``extractor report``: one self-contained HTML file over a batch's outputs.
 
-Inline CSS and JS only, nothing fetched: the file opens from disk, offline. Per document
-the text with its directives highlighted (or, for outputs made without ``--with-text``,
-the evidence sentences), and the fields; first a summary (documents, directives by
-modality and by actor, deadlines by month).
+It reads the JSON, JSONL and CSV outputs under a folder (``extractor extract -o``) and the
+``errors.jsonl`` files beside them (the failed files are listed). Inline CSS and JS only,
+nothing fetched: the file opens from disk, offline. Per document the text with its
+directives highlighted (or, for outputs made without ``--with-text``, the evidence
+sentences), and the fields; first a summary (documents, directives by modality and by
+actor — counted by the gazetteer's canonical id, not by the words — deadlines by month,
+failed files). Vietnamese throughout: dd/mm/yyyy dates, 1.234 and 0,95 numbers.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import json
 import os
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Optional, Union
 
-from ..fields import label_vi, presentation
+from ..exports import MODALITY_VI, STATUS_VI
 from .assets import fill, package_text
 
 LOW_CONFIDENCE = 0.6
@@ -27,42 +33,139 @@ _UNDATED = "Có thời hạn, không rõ ngày"
 
 
 def load_documents(out_dir: Union[str, os.PathLike]) -> tuple[list[tuple[str, dict]], list[str]]:
-    """(relative path, document) of every contract JSON under ``out_dir``, sorted; and the
-    files set aside (unreadable, or not an extractor output)."""
+    """(relative path, document) of every output under ``out_dir`` (``.json``, ``.jsonl``,
+    ``.csv``), sorted; and the files set aside (unreadable, or not an extractor output)."""
     root = Path(out_dir)
     docs: list[tuple[str, dict]] = []
     skipped: list[str] = []
-    for path in sorted(root.rglob("*.json")):
+    for path in sorted(p for ext in _READERS for p in root.rglob(f"*{ext}")):
         rel = path.relative_to(root).as_posix()
-        if path.name.startswith(".") or not path.is_file():  # batch.write_atomic's temp files
-            continue
+        if path.name.startswith(".") or not path.is_file() or _is_error_log(path):
+            continue  # batch.write_atomic's temp files; error logs are read by load_errors
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-            skipped.append(f"{rel}: {type(exc).__name__}")
+            items = _READERS[path.suffix.lower()](path)
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError, csv.Error) as exc:
+            skipped.append(f"{rel}: không đọc được ({type(exc).__name__})")
             continue
-        # stdout of several inputs is a JSON list of documents
-        items = data if isinstance(data, list) else [data]
         found = [d for d in items if _is_document(d)]
         if not found:
-            skipped.append(f"{rel}: not an extractor output")
+            skipped.append(f"{rel}: không phải đầu ra của bộ trích xuất")
         elif len(found) < len(items):
-            skipped.append(f"{rel}: {len(items) - len(found)} entries not extractor outputs")
+            skipped.append(f"{rel}: {len(items) - len(found)} mục không phải đầu ra của bộ "
+                           "trích xuất")  # fmt: skip
         for i, d in enumerate(found):
             docs.append((rel if len(found) == 1 else f"{rel}#{i + 1}", d))
     return docs, skipped
+
+
+def _is_error_log(path: Path) -> bool:
+    return path.name == "errors.jsonl" or path.name.endswith(".errors.jsonl")
+
+
+def load_errors(out_dir: Union[str, os.PathLike]) -> list[dict]:
+    """The failed files recorded in the ``errors.jsonl`` files under ``out_dir``."""
+    errors = []
+    for path in sorted(Path(out_dir).rglob("*errors.jsonl")):
+        if not _is_error_log(path):
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("path"):
+                errors.append(record)
+    return errors
+
+
+def _read_json(path: Path) -> list:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, list) else [data]  # stdout of several inputs: a list
+
+
+def _read_jsonl(path: Path) -> list:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]  # fmt: skip
+
+
+def _read_csv(path: Path) -> list:
+    """The clerk's CSV back into documents (one per *Văn bản*), without offsets."""
+    from ..exports import CSV_HEADERS
+
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    if not rows or not set(CSV_HEADERS[:9]) <= set(rows[0]):
+        return [{}]  # not the clerk's CSV
+    docs: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row["Văn bản"], row["Ngày"])
+        doc = docs.setdefault(key, {"from_csv": True, "directives": [], "warnings": [],
+                                    "source": {"path": row["Văn bản"], "format": "csv"},
+                                    "document": {"number": row["Văn bản"],
+                                                 "date": row["Ngày"] or None}})  # fmt: skip
+        doc["directives"].append(_csv_directive(row))
+    return list(docs.values())
+
+
+_MODALITY_OF = {v: k for k, v in MODALITY_VI.items()}
+
+
+def _csv_directive(row: dict) -> dict:
+    def entity(text: str) -> Optional[dict]:
+        return {"text": _plain(text)} if text else None
+
+    when = row.get("Thời hạn") or ""
+    iso = when if _ISO_DATE.fullmatch(when) else None
+    status = next((k for k, v in STATUS_VI.items() if v == row.get("Trạng thái duyệt")), None)
+    directive = {
+        "id": row.get("Mã chỉ đạo") or "", "actor": entity(row["Cơ quan chủ trì"]),
+        "issuer": entity(row.get("Người chỉ đạo", "")),
+        "report_to": entity(row.get("Báo cáo cho", "")),
+        "coactors": [{"text": _plain(c)} for c in row["Cơ quan phối hợp"].split("; ") if c],
+        "action": {"text": _plain(row["Nhiệm vụ"])},
+        "topic": {"text": _plain(row["Nội dung"])} if row["Nội dung"] else None,
+        "deadline": {"text": "" if iso else when, "date": iso} if when else None,
+        "modality": _MODALITY_OF.get(row["Loại chỉ đạo"], "obligation"),
+        "evidence": {"text": _plain(row["Câu gốc"])},
+        "confidence": _float(row.get("Độ tin cậy")),
+    }  # fmt: skip
+    if status:
+        directive["review"] = {"status": status}
+    return directive
+
+
+def _plain(cell: str) -> str:
+    """A CSV cell without the quote that kept a spreadsheet from reading it as a formula."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@") else cell
+
+
+def _float(value: Optional[str]) -> float:
+    try:
+        return float(value) if value else 1.0
+    except ValueError:
+        return 1.0
+
+
+_READERS = {".json": _read_json, ".jsonl": _read_jsonl, ".csv": _read_csv}
 
 
 def _is_document(d) -> bool:
     """Whether ``d`` is a document of the JSON contract (validated by its schema)."""
     from pydantic import ValidationError
 
+    from ..reviewed import ReviewedDocument
     from ..schema import Document
 
     if not isinstance(d, dict):
         return False
+    if d.get("from_csv"):  # read back from the clerk's CSV: no offsets to check
+        return isinstance(d.get("directives"), list)
+    model = ReviewedDocument if "review" in d else Document  # a reviewed export too
     try:
-        Document.read(d)  # this version of the contract or an earlier one still read
+        model.model_validate(d)
     except (ValidationError, RecursionError):
         return False
     return True
@@ -74,7 +177,7 @@ def write_report(out_dir: Union[str, os.PathLike], output: Union[str, os.PathLik
     for line in skipped:
         print(f"report: skipped {line}", file=sys.stderr)
     page = render_report(docs, title=f"Báo cáo trích xuất chỉ đạo — {Path(out_dir).name}",
-                         skipped=skipped)  # fmt: skip
+                         skipped=skipped, errors=load_errors(out_dir))  # fmt: skip
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -84,27 +187,48 @@ def write_report(out_dir: Union[str, os.PathLike], output: Union[str, os.PathLik
 
 
 def render_report(
-    docs: list[tuple[str, dict]], *, title: str, skipped: Optional[list[str]] = None
+    docs: list[tuple[str, dict]], *, title: str, skipped: Optional[list[str]] = None,
+    errors: Optional[list[dict]] = None,
 ) -> str:
-    """The report's HTML for (name, document) pairs."""
-    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    """The report's HTML for (name, document) pairs; ``errors`` are the failed files."""
+    when = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
     total = sum(len(d["directives"]) for _, d in docs)
-    subtitle = f"{len(docs)} văn bản, {total} chỉ đạo · lập lúc {when}"
+    subtitle = f"{vi_number(len(docs))} văn bản, {vi_number(total)} chỉ đạo · lập lúc {when}"
     sections = [_document(i, name, doc) for i, (name, doc) in enumerate(docs, 1)]
     return fill(package_text("templates", "report.html"), {
         "title": _e(title), "subtitle": _e(subtitle),
-        "summary": _summary(docs, skipped or []), "documents": "\n".join(sections),
+        "summary": _summary(docs, skipped or [], errors or []),
+        "documents": "\n".join(sections),
     })  # fmt: skip
+
+
+# -- Vietnamese formats --------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def vi_number(n: float, digits: int = 0) -> str:
+    """1234 -> "1.234", 0.95 (digits=2) -> "0,95": Vietnamese separators."""
+    text = f"{n:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def vi_date(iso: Optional[str]) -> str:
+    """2021-06-30 -> 30/06/2021, 2021-06 -> 06/2021; anything else as it is."""
+    if not iso:
+        return ""
+    parts = iso.split("-")
+    if len(parts) in (2, 3) and all(p.isdigit() for p in parts):
+        return "/".join(reversed(parts))
+    return iso
 
 
 # -- summary -------------------------------------------------------------------------
 
 
-def _summary(docs: list[tuple[str, dict]], skipped: list[str]) -> str:
+def _summary(docs: list[tuple[str, dict]], skipped: list[str], errors: list[dict]) -> str:
     directives = [d for _, doc in docs for d in doc["directives"]]
-    modality_vi = presentation().modality
-    by_modality = Counter(modality_vi.get(d["modality"], d["modality"]) for d in directives)
-    by_actor = Counter(_actor_name(d.get("actor")) for d in directives)
+    by_modality = Counter(MODALITY_VI.get(d["modality"], d["modality"]) for d in directives)
     by_month: Counter = Counter()
     for d in directives:
         deadline = d.get("deadline")
@@ -120,19 +244,24 @@ def _summary(docs: list[tuple[str, dict]], skipped: list[str]) -> str:
     empty = sum(1 for _, doc in docs if not doc["directives"])
     overview = [
         ("Văn bản", len(docs)), ("Chỉ đạo", len(directives)),
-        ("Văn bản không có chỉ đạo", empty), (f"Độ tin cậy thấp (< {LOW_CONFIDENCE})", low),
+        ("Văn bản không có chỉ đạo", empty),
+        (f"Độ tin cậy thấp (< {vi_number(LOW_CONFIDENCE, 1)})", low),
     ]  # fmt: skip
+    if errors:
+        overview.append(("Tệp lỗi", len(errors)))
     if skipped:
         overview.append(("Tệp bỏ qua", len(skipped)))
     parts = [
         '<section class="box" id="summary"><h2>Tổng hợp</h2><div class="stats">',
         _table("Tổng quan", ("", "Số lượng"), overview, bars=False),
         _table("Theo loại chỉ đạo", ("Loại", "Số chỉ đạo"), by_modality.most_common()),
-        _table("Thời hạn theo tháng", ("Tháng", "Số chỉ đạo"), [(m, by_month[m]) for m in months]),
+        _table("Thời hạn theo tháng", ("Tháng", "Số chỉ đạo"),
+               [(vi_date(m), by_month[m]) for m in months]),
         "</div>",
-        _table("Theo cơ quan chủ trì", ("Cơ quan", "Số chỉ đạo"),
-               sorted(by_actor.items(), key=lambda kv: (-kv[1], kv[0]))),
+        _table("Theo cơ quan chủ trì", ("Cơ quan", "Số chỉ đạo"), actor_counts(directives)),
     ]  # fmt: skip
+    if errors:
+        parts.append(_errors(errors))
     if skipped:
         parts.append("<h3>Tệp bỏ qua</h3><ul>" + "".join(f"<li>{_e(s)}</li>" for s in skipped)
                      + "</ul>")  # fmt: skip
@@ -145,11 +274,46 @@ def _summary(docs: list[tuple[str, dict]], skipped: list[str]) -> str:
     return "\n".join(parts)
 
 
+def actor_counts(directives: list[dict]) -> list[tuple[str, int]]:
+    """(name, directives) per actor, most first. One body is one row whatever the words
+    ("Bộ TC", "Bộ Tài chính"): counted by its canonical id, named by its canonical name."""
+    counts: Counter = Counter()
+    names: dict[str, str] = {}
+    for d in directives:
+        key, name = _actor_key(d.get("actor"))
+        counts[key] += 1
+        names.setdefault(key, name)
+    return sorted(((names[k], n) for k, n in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _actor_key(actor: Optional[dict]) -> tuple[str, str]:
+    if not actor:
+        return "", _NO_ACTOR
+    canonical = actor.get("canonical") or {}
+    name = canonical.get("name") or actor.get("text") or _NO_ACTOR
+    key = canonical.get("id") or (canonical.get("name") or actor.get("text") or "").casefold()
+    return key, name
+
+
+def _errors(errors: list[dict]) -> str:
+    from .messages import READ_ERRORS
+
+    rows = "".join(
+        f"<tr><td>{_e(e.get('path', ''))}</td>"
+        f"<td>{_e(READ_ERRORS.get(e.get('kind') or '', e.get('kind') or 'lỗi'))}</td>"
+        f"<td class=\"muted\">{_e(e.get('message', ''))}</td></tr>"
+        for e in errors
+    )  # fmt: skip
+    return ('<h3 id="errors">Tệp lỗi (không trích xuất được)</h3><table><thead><tr>'
+            "<th>Tệp</th><th>Lỗi</th><th>Chi tiết</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")  # fmt: skip
+
+
 def _table(caption: str, head: tuple[str, str], rows, *, bars: bool = True) -> str:
     rows = list(rows)
     top = max((n for _, n in rows), default=0) or 1
     body = "".join(
-        f"<tr><td>{_e(label)}</td><td class=\"n\">{n}</td>"
+        f"<tr><td>{_e(label)}</td><td class=\"n\">{vi_number(n)}</td>"
         + (f'<td><span class="bar" style="width:{round(120 * n / top)}px"></span></td>'
            if bars else "") + "</tr>"
         for label, n in rows
@@ -157,12 +321,6 @@ def _table(caption: str, head: tuple[str, str], rows, *, bars: bool = True) -> s
     extra = "<th></th>" if bars else ""
     return (f"<div><h3>{_e(caption)}</h3><table><thead><tr><th>{_e(head[0])}</th>"
             f"<th>{_e(head[1])}</th>{extra}</tr></thead><tbody>{body}</tbody></table></div>")
-
-
-def _actor_name(actor: Optional[dict]) -> str:
-    if not actor:
-        return _NO_ACTOR
-    return (actor.get("canonical") or {}).get("name") or actor.get("text") or _NO_ACTOR
 
 
 # -- documents -----------------------------------------------------------------------
@@ -178,20 +336,22 @@ def _document(index: int, name: str, doc: dict) -> str:
     source = doc.get("source") or {}
     meta = [name]
     if info.get("date"):
-        meta.append(f"ngày {info['date']}")
+        meta.append(f"ngày {vi_date(info['date'])}")
     if info.get("issuing_body"):
         meta.append(info["issuing_body"].get("text", ""))
     meeting = info.get("meeting") or {}
     if meeting.get("title"):
         meta.append(meeting["title"].get("text", ""))
-    meta.append(f"{source.get('format', '?')}, {source.get('chars', 0)} ký tự")
+    if not doc.get("from_csv"):
+        meta.append(f"{source.get('format', '?')}, {vi_number(source.get('chars', 0))} ký tự")
     directives = doc["directives"]
     prefix = f"d{index}-"
     if doc.get("text"):
         body = f'<div class="text">{highlight(doc["text"], directives, prefix)}</div>'
     elif directives:
-        body = ('<p class="muted">Đầu ra không kèm văn bản (--with-text): các câu gốc.</p>'
-                + _evidence_sentences(directives, prefix))  # fmt: skip
+        why = ("Đọc từ CSV: các câu gốc." if doc.get("from_csv")
+               else "Đầu ra không kèm văn bản (--with-text): các câu gốc.")  # fmt: skip
+        body = f'<p class="muted">{why}</p>' + _evidence_sentences(directives, prefix)
     else:
         body = '<p class="muted">Không có văn bản kèm theo.</p>'
     warnings = "".join(f"<li>{_e(w)}</li>" for w in doc.get("warnings") or [])
@@ -210,6 +370,8 @@ def highlight(text: str, directives: list[dict], prefix: str, base: int = 0) -> 
     spans = []
     for i, d in enumerate(directives):
         for kind in ("evidence", "action"):
+            if d[kind].get("start") is None:  # a typed correction: no place in the text
+                continue
             s, e = d[kind]["start"] - base, d[kind]["end"] - base
             s, e = max(s, 0), min(e, len(text))
             if s < e:
@@ -234,30 +396,38 @@ def highlight(text: str, directives: list[dict], prefix: str, base: int = 0) -> 
 
 
 def _evidence_sentences(directives: list[dict], prefix: str) -> str:
-    seen: dict[tuple[int, int], str] = {}
-    for d in directives:
+    seen: dict[tuple, str] = {}
+    for n, d in enumerate(directives):
         ev = d["evidence"]
-        seen.setdefault((ev["start"], ev["end"]), ev["text"])
+        # Read back from CSV, a sentence has no offsets: keep them apart, in order.
+        key = (ev["start"], ev["end"]) if ev.get("start") is not None else (n, n)
+        seen.setdefault(key, ev["text"])
     return "".join(
-        f'<p class="evidence">{highlight(text, directives, prefix, base=start)}</p>'
-        for (start, _), text in sorted(seen.items())
+        f'<p class="evidence">{_evidence(text, directives, prefix, start, end)}</p>'
+        for (start, end), text in sorted(seen.items())
     )
+
+
+def _evidence(text: str, directives: list[dict], prefix: str, start: int, end: int) -> str:
+    if start == end:  # no offsets: the sentence, its directive named
+        return f'<mark class="ev" data-d="{prefix}{start + 1}">{_e(text)}</mark>'
+    return highlight(text, directives, prefix, base=start)
 
 
 def _fields(directives: list[dict], prefix: str) -> str:
     if not directives:
         return '<p class="muted">Không tìm thấy chỉ đạo nào.</p>'
     reviewed = any("review" in d for d in directives)
-    columns = ("issuer", "actor", "coactors", "action", "topic", "deadline", "modality")
-    head = ["#", *(label_vi(name) for name in columns), "Độ tin cậy"] + (
-        ["Duyệt"] if reviewed else [])  # fmt: skip
+    head = ["#", "Người chỉ đạo", "Cơ quan chủ trì", "Phối hợp", "Nhiệm vụ", "Nội dung",
+            "Thời hạn", "Loại", "Độ tin cậy"] + (["Duyệt"] if reviewed else [])  # fmt: skip
     rows = []
     for i, d in enumerate(directives, 1):
         low = d.get("confidence", 1) < LOW_CONFIDENCE
         deadline = d.get("deadline") or {}
         when = deadline.get("text") or ""
         if deadline.get("date"):
-            when = f"{when} ({deadline['date']})" if when else deadline["date"]
+            day = vi_date(deadline["date"])
+            when = f"{when} ({day})" if when else day
         topic = (d.get("topic") or {}).get("text") or (d.get("purpose") or {}).get("text") or ""
         cells = [
             str(i),
@@ -267,12 +437,13 @@ def _fields(directives: list[dict], prefix: str) -> str:
             _e(d["action"]["text"]),
             _e(topic),
             _e(when),
-            _e(presentation().modality.get(d["modality"], d["modality"])),
-            f"{d.get('confidence', 0):.2f}" + (' <span class="flag">thấp</span>' if low else ""),
+            _e(MODALITY_VI.get(d["modality"], d["modality"])),
+            vi_number(d.get("confidence", 0), 2)
+            + (' <span class="flag">thấp</span>' if low else ""),
         ]
         if reviewed:
             status = (d.get("review") or {}).get("status", "")
-            cells.append(_e(presentation().review_status.get(status, status)))
+            cells.append(_e(STATUS_VI.get(status, status)))
         cls = "d low" if low else "d"
         rows.append(f'<tr class="{cls}" data-target="{prefix}{i}">'
                     + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")  # fmt: skip

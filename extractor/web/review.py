@@ -1,12 +1,13 @@
 """The clerk's review applied to the extractor's output: reviewed view, corrections, export.
 
-All values are contract JSON (``Document.model_dump(mode="json")``): the pydantic
-:class:`~extractor.schema.Directive` forbids extra fields, and the review block is one.
+All values are contract JSON; the reviewed document is its own schema
+(:class:`~extractor.reviewed.ReviewedDocument`), the review block part of it.
 
-Corrected spans follow the contract where they can: a typed actor or action found in the
-text gets its real offsets (looked for in the directive's evidence first). A value the clerk
-typed that is not in the text keeps its text with ``start == end`` (zero width, at the
-evidence) and ``source: "review.typed"``, so a consumer can tell it is the clerk's wording.
+Corrected spans follow the contract where they can: a selection ``{start, end}`` is a span
+of the text, and a typed value found inside the directive's evidence is grounded there. A
+typed value that is not in the evidence is stored as typed: no offsets (``start`` and
+``end`` null) and ``source: "review"``, so ``text == normalized_text[start:end]`` holds for
+every span that has offsets, and a consumer can tell the clerk's wording.
 """
 
 from __future__ import annotations
@@ -16,16 +17,31 @@ import hashlib
 import logging
 from typing import Optional
 
-from ..schema import Deadline, Directive, Entity, Modality, Span
+from ..reviewed import (
+    REVIEWED_SCHEMA_VERSION,
+    ReviewedDirective,
+    ReviewedEntity,
+    sector_labels,
+)
+from ..schema import Modality
 from .store import Review, StoredDocument, now_iso
 
 log = logging.getLogger(__name__)
 
-CORRECTABLE = ("actor", "action", "deadline", "modality")
+SOURCE = "review"
+ENTITY_FIELDS = ("issuer", "actor", "report_to")
+SPAN_FIELDS = ("action", "topic", "purpose")
+CORRECTABLE = (*ENTITY_FIELDS, "coactors", *SPAN_FIELDS, "deadline_date", "modality", "sector")
+_PENDING = {"status": "pending", "version": 0}
 
 
 class ReviewError(ValueError):
-    """A review request that cannot be applied (the message is for the client)."""
+    """A review request that cannot be applied: ``str()`` for programs, ``message`` for
+    the clerk (Vietnamese)."""
+
+    def __init__(self, detail: str, message: str = "Không lưu được thay đổi này."):
+        super().__init__(detail)
+        self.message = message
 
 
 # -- reading back --------------------------------------------------------------------
@@ -35,13 +51,17 @@ def reviewed_directives(stored: StoredDocument) -> list[dict]:
     """Every directive (extracted and added), corrections applied, each with its ``review``."""
     out = []
     added_ids = {d["id"] for d in stored.added}
-    for d in [*stored.document["directives"], *stored.added]:
+    for d in sorted([*stored.document["directives"], *stored.added], key=_text_order):
         review = stored.reviews.get(d["id"], Review())
         merged = {**d, **review.corrected}
         merged["review"] = review_block(review, added=d["id"] in added_ids)
         out.append(merged)
-    out.sort(key=lambda d: (d["action"]["start"], d["action"]["end"], d["id"]))
     return out
+
+
+def _text_order(directive: dict) -> tuple:
+    # The extracted action: a corrected one may be typed, without offsets.
+    return directive["action"]["start"], directive["action"]["end"], directive["id"]
 
 
 def review_block(review: Review, *, added: bool = False) -> dict:
@@ -57,30 +77,34 @@ def review_block(review: Review, *, added: bool = False) -> dict:
     }
 
 
-def view(stored: StoredDocument, *, reopened: Optional[bool] = None) -> dict:
+def reviewed_document(stored: StoredDocument, directives: list[dict]) -> dict:
+    """The reviewed document (schema ``1.0-reviewed``) holding ``directives``."""
+    return {**stored.document, "schema_version": REVIEWED_SCHEMA_VERSION,
+            "directives": directives,
+            "review": {"id": stored.id, "name": stored.name, "doc_date": stored.doc_date}}
+
+
+def view(stored: StoredDocument) -> dict:
     """The reviewed version of a document, as the API returns it."""
     directives = reviewed_directives(stored)
     counts = {s: 0 for s in ("pending", "accepted", "rejected")}
     for d in directives:
         counts[d["review"]["status"]] += 1
-    body = {
+    return {
         "id": stored.id,
         "name": stored.name,
         "created_at": stored.created_at,
+        "doc_date": stored.doc_date,
         "summary": {"directives": len(directives), **counts,
                     "added": sum(d["review"]["added"] for d in directives)},
-        "document": {**stored.document, "directives": directives},
+        "document": reviewed_document(stored, directives),
     }  # fmt: skip
-    if reopened is not None:
-        body["reopened"] = reopened
-    return body
 
 
 def export(stored: StoredDocument, *, with_text: bool = False) -> dict:
-    """The contract Document limited to accepted directives, each with its review block."""
-    doc = dict(stored.document)
-    doc["directives"] = [d for d in reviewed_directives(stored)
-                         if d["review"]["status"] == "accepted"]  # fmt: skip
+    """The reviewed document limited to accepted directives."""
+    accepted = [d for d in reviewed_directives(stored) if d["review"]["status"] == "accepted"]
+    doc = reviewed_document(stored, accepted)
     if not with_text:
         doc["text"] = None
     return doc
@@ -107,8 +131,9 @@ def decide(
 ) -> Review:
     """The new review of ``directive`` after accept / reject / correct / reset.
 
-    ``fields`` (for ``correct``) maps ``actor``, ``action`` (text or {start, end}),
-    ``deadline_date`` (ISO date or None) and ``modality`` to the clerk's values.
+    ``fields`` (for ``correct``) maps the names of :data:`CORRECTABLE` to the clerk's
+    values: text or {start, end} for a span or entity, a list of them for ``coactors``,
+    an ISO date for ``deadline_date``, a modality, a sector id; null clears a field.
     A correction accepts the directive; the first original value of a field is kept.
     """
     old = stored.reviews.get(directive["id"], Review())
@@ -120,22 +145,19 @@ def decide(
         return Review(status=status, corrected=old.corrected, original=old.original,
                       reviewer=reviewer, reviewed_at=when)  # fmt: skip
     if action != "correct":
-        raise ReviewError(f"unknown review action {action!r}")
+        raise ReviewError(f"unknown review action {action!r}", "Thao tác duyệt không hợp lệ.")
     if not fields:
-        raise ReviewError("'correct' needs at least one field: actor, action, deadline_date, "
-                          "modality")  # fmt: skip
+        raise ReviewError("'correct' needs at least one field: " + ", ".join(CORRECTABLE),
+                          "Không có thay đổi nào để lưu.")  # fmt: skip
     text = stored.document.get("text") or ""
     current = {**directive, **old.corrected}
-    on = _doc_date(stored)
-    corrected = dict(old.corrected)
-    original = dict(old.original)
+    corrected, original = dict(old.corrected), dict(old.original)
     for name, value in fields.items():
-        key, new = _corrected_value(name, value, current, text, on)
+        key, new = _corrected_value(name, value, current, text, _doc_date(stored))
         if key not in original:
             original[key] = directive.get(key)
         corrected[key] = new
-    merged = {**directive, **corrected}
-    _validate(merged)
+    _validate({**directive, **corrected})
     return Review(status="accepted", corrected=corrected, original=original, reviewer=reviewer,
                   reviewed_at=when)  # fmt: skip
 
@@ -152,35 +174,34 @@ def new_directive(
     """A directive the extractor missed: the clerk's selection ``[start, end)`` is its action."""
     text = stored.document.get("text")
     if not text:
-        raise ReviewError("this document was stored without its text; cannot add by offsets")
+        raise ReviewError("this document was stored without its text; cannot add by offsets",
+                          "Văn bản được lưu không kèm nội dung: không thêm được.")  # fmt: skip
     if not 0 <= start < end <= len(text):
-        raise ReviewError(f"selection {start}..{end} is outside the text (0..{len(text)})")
+        raise ReviewError(f"selection {start}..{end} is outside the text (0..{len(text)})",
+                          "Đoạn chọn nằm ngoài văn bản.")  # fmt: skip
     # Trim the selection's surrounding spaces so the span is exactly the words chosen.
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if start == end:
-        raise ReviewError("the selection is empty (only spaces)")
+        raise ReviewError("the selection is empty (only spaces)", "Đoạn chọn trống.")
     ev_start, ev_end = sentence_bounds(text, start, end)
     text_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     # The same id scheme as the extractor, so the id is stable for the same text.
     key = f"{text_hash}:{start}:{end}"
     directive = {
         "id": "d-" + hashlib.sha1(key.encode()).hexdigest()[:16],
-        "action": Span(text=text[start:end], start=start, end=end,
-                       source="review.added").model_dump(mode="json"),
-        "evidence": Span(text=text[ev_start:ev_end], start=ev_start, end=ev_end,
-                         source="review.added").model_dump(mode="json"),
+        "action": _span_dict(text[start:end], start, end, "review.added"),
+        "evidence": _span_dict(text[ev_start:ev_end], ev_start, ev_end, "review.added"),
         "modality": _modality(modality),
         "confidence": 1.0,
         "rules": ["review.added"],
     }  # fmt: skip
-    on = _doc_date(stored)
     if actor:
-        directive["actor"] = _entity(actor, directive, text, on)
+        directive["actor"] = _entity(actor, directive, text, _doc_date(stored))
     if deadline_date:
-        directive["deadline"] = _deadline(deadline_date, directive, text)
+        directive["deadline"] = _deadline(deadline_date, None)
     return _validate(directive)
 
 
@@ -203,65 +224,97 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return min(left, start), max(right, end)
 
 
+# -- the document date -----------------------------------------------------------------
+
+
+def redate(document: dict, on: dt.date) -> dict:
+    """``document`` with its deadlines read again relative to ``on`` (the clerk's date).
+
+    As in extraction, a date given by the user wins over the text's: ``document.date`` and
+    ``options.doc_date`` become ``on``; the deadline warnings are those of the new reading.
+    """
+    from ..deadlines import parse_deadline
+
+    warnings = [w for w in document.get("warnings", []) if not w.startswith("deadline ")]
+    directives = []
+    for d in document["directives"]:
+        deadline = d.get("deadline")
+        if deadline and deadline.get("text"):
+            value = parse_deadline(deadline["text"], on)
+            if value.warning:  # the wording of extractor.api's builder
+                warnings.append(f"deadline {deadline['text']!r}: {value.warning}")
+            deadline = {**deadline, "date": value.date, "kind": value.kind.value,
+                        "granularity": value.granularity.value if value.granularity else None,
+                        "recurrence": value.recurrence}  # fmt: skip
+            d = {**d, "deadline": deadline}
+        directives.append(d)
+    info = {**document.get("document", {}), "date": on.isoformat()}
+    options = {**(document.get("options") or {"mode": "hybrid"}), "doc_date": on.isoformat()}
+    return {**document, "document": info, "options": options, "directives": directives,
+            "warnings": list(dict.fromkeys(warnings))}  # fmt: skip
+
+
 # -- helpers -------------------------------------------------------------------------
 
 
 def _corrected_value(name: str, value, current: dict, text: str, on):
-    if name == "actor":
-        return "actor", (_entity(value, current, text, on) if value else None)
-    if name == "action":
-        if not value:
-            raise ReviewError("the action cannot be empty")
-        return "action", _span(value, current, text)
+    if name in ENTITY_FIELDS:
+        return name, (_entity(value, current, text, on) if value else None)
+    if name == "coactors":
+        return name, [_entity(v, current, text, on) for v in (value or []) if v]
+    if name in SPAN_FIELDS:
+        if not value and name == "action":
+            raise ReviewError("the action cannot be empty", "Nhiệm vụ không được để trống.")
+        return name, (_span(value, current, text) if value else None)
     if name in ("deadline_date", "deadline"):
-        return "deadline", (_deadline(value, current, text, old=current.get("deadline"))
-                            if value else None)  # fmt: skip
+        return "deadline", (_deadline(value, current.get("deadline")) if value else None)
     if name == "modality":
         return "modality", _modality(value)
-    raise ReviewError(f"field {name!r} cannot be corrected; use one of actor, action, "
-                      "deadline_date, modality")  # fmt: skip
+    if name == "sector":
+        return "sector", (_sector(value) if value else None)
+    raise ReviewError(f"field {name!r} cannot be corrected; use one of " + ", ".join(CORRECTABLE),
+                      "Trường này không sửa được.")  # fmt: skip
 
 
-def _locate(value, directive: dict, text: str, source: str) -> tuple[str, int, int, str]:
-    """(text, start, end, source) of a typed value or a {start, end} selection."""
+def _locate(value, directive: dict, text: str) -> tuple[str, Optional[int], Optional[int]]:
+    """(text, start, end) of a {start, end} selection or a typed value.
+
+    A typed value is grounded only inside the directive's evidence: the same words
+    elsewhere in the text are another mention, not this one. Otherwise no offsets.
+    """
     if isinstance(value, dict):
         start, end = value.get("start"), value.get("end")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-            raise ReviewError(f"selection {start}..{end} is outside the text (0..{len(text)})")
-        return text[start:end], start, end, source
+            raise ReviewError(f"selection {start}..{end} is outside the text (0..{len(text)})",
+                              "Đoạn chọn nằm ngoài văn bản.")  # fmt: skip
+        return text[start:end], start, end
     surface = " ".join(str(value).split())
     if not surface:
-        raise ReviewError("empty value")
-    evidence = directive.get("evidence") or {"start": 0, "end": 0}
-    at = text.find(surface, evidence["start"], evidence["end"])
-    if at < 0:  # elsewhere in the text: the occurrence nearest the evidence
-        hits, pos = [], text.find(surface)
-        while pos >= 0:
-            hits.append(pos)
-            pos = text.find(surface, pos + 1)
-        at = min(hits, key=lambda p: abs(p - evidence["start"])) if hits else -1
-    if at >= 0:
-        return surface, at, at + len(surface), source
-    return surface, evidence["start"], evidence["start"], "review.typed"
+        raise ReviewError("empty value", "Giá trị trống.")
+    evidence = directive.get("evidence") or {}
+    if evidence.get("start") is not None:
+        at = text.find(surface, evidence["start"], evidence["end"])
+        if at >= 0:
+            return surface, at, at + len(surface)
+    return surface, None, None
+
+
+def _span_dict(surface: str, start: Optional[int], end: Optional[int], source: str) -> dict:
+    return {"text": surface, "start": start, "end": end, "source": source}
 
 
 def _span(value, directive: dict, text: str) -> dict:
-    surface, start, end, source = _locate(value, directive, text, "review")
-    return Span(text=surface, start=start, end=end, source=source).model_dump(mode="json")
+    return _span_dict(*_locate(value, directive, text), SOURCE)
 
 
 def _entity(value, directive: dict, text: str, on) -> dict:
-    surface, start, end, source = _locate(value, directive, text, "review")
-    extra: dict = {}
+    surface, start, end = _locate(value, directive, text)
+    entity = _span_dict(surface, start, end, SOURCE)
     resolved = _resolve(surface, on, text)
     if resolved is not None:
-        extra = {"kind": resolved.kind, "canonical": resolved.canonical,
-                 "person": resolved.person, "members": list(resolved.members)}  # fmt: skip
-        if resolved.canonical is not None and getattr(resolved, "rule", None):
-            source = f"{source}+{resolved.rule}"
-    return Entity(text=surface, start=start, end=end, source=source, **extra).model_dump(
-        mode="json"
-    )
+        entity.update(kind=resolved.kind, canonical=resolved.canonical, person=resolved.person,
+                      members=list(resolved.members))  # fmt: skip
+    return ReviewedEntity.model_validate(entity).model_dump(mode="json")
 
 
 def _resolve(surface: str, on, text: str):
@@ -275,20 +328,19 @@ def _resolve(surface: str, on, text: str):
         return None
 
 
-def _deadline(value, directive: dict, text: str, old: Optional[dict] = None) -> dict:
+def _deadline(value, old: Optional[dict]) -> dict:
     try:
         date = dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise ReviewError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-    if old:  # keep the words of the text, change only the date they mean
+        raise ReviewError(f"{value!r} is not a date in the form YYYY-MM-DD",
+                          "Thời hạn không phải ngày hợp lệ.") from None  # fmt: skip
+    if old and old.get("start") is not None:  # keep the words of the text, change the date
         span = {k: old[k] for k in ("text", "start", "end")}
         kind = old.get("kind") or "before"
-    else:  # no deadline in the text: a zero-width span at the end of the evidence
-        at = (directive.get("evidence") or directive["action"])["end"]
-        span = {"text": "", "start": at, "end": at}
-        kind = "before"
-    return Deadline(**span, source="review", date=date, granularity="day",
-                    kind=kind).model_dump(mode="json")  # fmt: skip
+    else:  # no deadline words in the text: the clerk's date alone, no offsets
+        span, kind = {"text": "", "start": None, "end": None}, "before"
+    return {**span, "source": SOURCE, "date": date, "granularity": "day", "kind": kind,
+            "recurrence": None}  # fmt: skip
 
 
 def _modality(value) -> str:
@@ -296,11 +348,19 @@ def _modality(value) -> str:
         return Modality(value).value
     except ValueError:
         choices = ", ".join(m.value for m in Modality)
-        raise ReviewError(f"modality {value!r} is not one of {choices}") from None
+        raise ReviewError(f"modality {value!r} is not one of {choices}",
+                          "Loại chỉ đạo không hợp lệ.") from None  # fmt: skip
+
+
+def _sector(value) -> str:
+    if value not in sector_labels():
+        raise ReviewError(f"sector {value!r} is not one of " + ", ".join(sector_labels()),
+                          "Lĩnh vực không có trong danh mục.")  # fmt: skip
+    return value
 
 
 def _doc_date(stored: StoredDocument) -> Optional[dt.date]:
-    for value in (stored.document.get("document", {}).get("date"), stored.doc_date):
+    for value in (stored.doc_date, stored.document.get("document", {}).get("date")):
         if value:
             try:
                 return dt.date.fromisoformat(value)
@@ -310,13 +370,15 @@ def _doc_date(stored: StoredDocument) -> Optional[dt.date]:
 
 
 def _validate(directive: dict) -> dict:
-    """Check a corrected or added directive against the contract (the review block aside)."""
+    """Check a corrected or added directive against the reviewed schema."""
     from pydantic import ValidationError
 
     plain = {k: v for k, v in directive.items() if k != "review"}
     try:
-        return Directive.model_validate(plain).model_dump(mode="json")
+        checked = ReviewedDirective.model_validate({**plain, "review": _PENDING})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ReviewError(f"invalid directive: {where}: {first['msg']}") from None
+        raise ReviewError(f"invalid directive: {where}: {first['msg']}",
+                          "Chỉ đạo sau khi sửa không hợp lệ.") from None  # fmt: skip
+    return checked.model_dump(mode="json", exclude={"review"}, exclude_unset=False)

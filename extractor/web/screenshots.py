@@ -2,7 +2,8 @@
 
     python -m extractor.web.screenshots OUTDIR [--sample FILE] [--batch FILE ...]
 
-writes ``OUTDIR/review.png`` and ``OUTDIR/report.png`` (1280x900). Needs Selenium (a test
+writes ``OUTDIR/review.png`` (1400x900, the table view), ``OUTDIR/review-phone.png``
+(390x844, one column) and ``OUTDIR/report.png`` (1280x900). Needs Selenium (a test
 dependency) and Debian's ``chromium`` and ``chromium-driver``. The helpers here (a live
 server in a thread, a hardened headless Chromium) are also what the browser test uses.
 """
@@ -146,14 +147,17 @@ def default_sample() -> Optional[Path]:
     return None
 
 
-def review_screenshot(sample: Path, target: Path, workdir: Path) -> None:
+def review_screenshot(sample: Path, target: Path, workdir: Path, width: int = 1400,
+                      height: int = 900) -> None:  # fmt: skip
     """The review page of ``sample`` after a few decisions, one directive selected."""
     from selenium.webdriver.common.by import By
 
-    with live_server(workdir / "review.sqlite3") as url:
-        driver = chrome(workdir / "chrome-review")
+    with live_server(workdir / f"review-{width}.sqlite3") as url:
+        driver = chrome(workdir / f"chrome-review-{width}", width=width, height=height)
         try:
             upload(driver, url, sample)
+            table = driver.find_element(By.ID, "mode-table").get_attribute("aria-pressed")
+            _click(driver, driver.find_element(By.ID, "mode-cards"))
             cards = driver.find_elements(By.CSS_SELECTOR, "#directives .card")
             if len(cards) >= 1:
                 _click(driver, cards[0].find_element(By.CSS_SELECTOR, "button.accept"))
@@ -162,10 +166,17 @@ def review_screenshot(sample: Path, target: Path, workdir: Path) -> None:
                 cards = driver.find_elements(By.CSS_SELECTOR, "#directives .card")
                 _click(driver, cards[1].find_element(By.CSS_SELECTOR, "button.reject"))
                 _settle(driver, "Đã từ chối")
-            cards = driver.find_elements(By.CSS_SELECTOR, "#directives .card")
-            if len(cards) >= 3:
-                _click(driver, cards[2].find_element(By.CSS_SELECTOR, "header"))
-            driver.execute_script("document.getElementById('message').textContent = '';")
+            if table == "true":
+                _click(driver, driver.find_element(By.ID, "mode-table"))
+            items = driver.find_elements(By.CSS_SELECTOR, "#table tbody tr" if table == "true"
+                                         else "#directives .card header")  # fmt: skip
+            if len(items) >= 3:
+                _click(driver, items[2])
+            # A phone shows the cards (the text is above them); a desktop the whole page.
+            driver.execute_script("document.getElementById('message').textContent = '';"
+                                  "if (arguments[0]) window.scrollTo(0, 0);"
+                                  "else document.querySelector('.list-col').scrollIntoView();",
+                                  table == "true")  # fmt: skip
             time.sleep(0.3)
             driver.save_screenshot(os.fspath(target))
         finally:
@@ -217,7 +228,7 @@ def _settle(driver, text: str) -> None:
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    """Write review.png and report.png into OUTDIR."""
+    """Write review.png, review-phone.png and report.png into OUTDIR."""
     parser = argparse.ArgumentParser(prog="python -m extractor.web.screenshots",
                                      description=__doc__.splitlines()[0])  # fmt: skip
     parser.add_argument("outdir", type=Path)
@@ -238,11 +249,12 @@ def main(argv: Optional[list[str]] = None) -> int:
             corpus = Path.cwd() / "corpus" / "docs"
             batch = [sample, *sorted(corpus.glob("*.txt"))[:3]] if corpus.is_dir() else [sample]
         review_screenshot(sample, args.outdir / "review.png", work)
+        review_screenshot(sample, args.outdir / "review-phone.png", work, 390, 844)
         report_screenshot(batch, args.outdir / "report.png", work)
-    for name in ("review.png", "report.png"):
+    names = ("review.png", "review-phone.png", "report.png")
+    for name in names:
         shrink_png(args.outdir / name)
-    print(json.dumps({"review": str(args.outdir / "review.png"),
-                      "report": str(args.outdir / "report.png")}))  # fmt: skip
+    print(json.dumps({name: str(args.outdir / name) for name in names}))
     return 0
 
 

@@ -3,7 +3,8 @@
 A document is keyed by the sha256 of its raw bytes, so uploading the same file again
 reopens its review. The extracted JSON is stored as produced; the clerk's decisions are
 stored beside it (one row per directive) and applied when a document is read back, so
-the extractor's original output is never overwritten.
+the extractor's original output is never overwritten. A document date the clerk sets
+stores the document re-read on that date beside the original (``redated_json``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ CREATE TABLE IF NOT EXISTS documents (
     name TEXT,
     doc_date TEXT,
     created_at TEXT NOT NULL,
-    document_json TEXT NOT NULL
+    document_json TEXT NOT NULL,
+    redated_json TEXT
 );
 CREATE TABLE IF NOT EXISTS reviews (
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -99,9 +101,10 @@ class StoredDocument:
     name: Optional[str]
     doc_date: Optional[str]
     created_at: str
-    document: dict  # the extractor's output, as produced
+    document: dict  # the extractor's output, re-read on the clerk's date if one was set
     reviews: dict[str, Review]
     added: list[dict]  # directives the clerk added, contract JSON
+    extracted: Optional[dict] = None  # the extractor's output as produced
 
 
 class Store:
@@ -118,6 +121,9 @@ class Store:
             columns = {r["name"] for r in con.execute("PRAGMA table_info(reviews)")}
             if "version" not in columns:  # a store written before reviews had versions
                 con.execute("ALTER TABLE reviews ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+            columns = {r["name"] for r in con.execute("PRAGMA table_info(documents)")}
+            if "redated_json" not in columns:  # a store written before dates could be set
+                con.execute("ALTER TABLE documents ADD COLUMN redated_json TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -187,9 +193,28 @@ class Store:
         ]
         return StoredDocument(
             id=row["id"], sha256=row["sha256"], name=row["name"], doc_date=row["doc_date"],
-            created_at=row["created_at"], document=json.loads(row["document_json"]),
-            reviews=reviews, added=added,
+            created_at=row["created_at"],
+            document=json.loads(row["redated_json"] or row["document_json"]),
+            reviews=reviews, added=added, extracted=json.loads(row["document_json"]),
         )  # fmt: skip
+
+    def set_doc_date(self, doc_id: str, doc_date: str, redate: Callable[[dict], dict],
+                     reviewer: Optional[str]) -> None:  # fmt: skip
+        """Set the document date; ``redate`` re-reads the extracted document on it.
+
+        Reviews are kept: a deadline the clerk corrected stays as corrected.
+        """
+        with self._lock, self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            row = con.execute("SELECT doc_date, document_json FROM documents WHERE id = ?",
+                              (doc_id,)).fetchone()  # fmt: skip
+            if row is None:
+                raise KeyError(doc_id)
+            redated = redate(json.loads(row["document_json"]))
+            con.execute("UPDATE documents SET doc_date = ?, redated_json = ? WHERE id = ?",
+                        (doc_date, json.dumps(redated, ensure_ascii=False), doc_id))  # fmt: skip
+            self._event(con, doc_id, None, "doc_date",
+                        {"from": row["doc_date"], "to": doc_date}, reviewer)  # fmt: skip
 
     def list_documents(self, limit: int = 50) -> list[dict]:
         """The most recent documents, newest first, with review counts."""
