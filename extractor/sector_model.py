@@ -22,7 +22,7 @@ from .sector import model_text, rule_scores, sectors
 MODEL_NAME = "sectors"
 _CONFIG = {"threshold": 0.0, "model": {
     "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 3,
-    "no_output_layer": False, "length": 262144}}  # fmt: skip
+    "no_output_layer": False, "length": 65536}}  # fmt: skip
 
 
 def document_fields(text: str, top: int = 2) -> list[str]:

@@ -163,3 +163,12 @@ def test_a_sentence_reads_the_same_alone_or_in_a_batch():
     batched = [_reading(s) for s in model.pipe(views, batch_size=256)]
     alone = [_reading(s) for s in model.pipe(views, batch_size=1)]
     assert len(views) > 20 and batched == alone
+
+
+def test_shipped_sector_classifier_was_trained_on_the_current_corpus_and_rules():
+    from extractor.resources import rule_data_hash, trained_path
+
+    meta = json.loads((trained_path("sectors") / "training.json").read_text(encoding="utf-8"))
+    assert meta["corpus_hash"] == corpus_hash(), "retrain: extractor train"
+    assert meta["rule_data_hash"] == rule_data_hash(), "retrain: extractor train"
+    assert meta["dev_accuracy"] > 0.5
