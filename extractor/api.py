@@ -67,6 +67,7 @@ class _Builder:
             end=ref.end,
             source=ref.rule if res.canonical is None else f"{ref.rule}+{res.rule}",
             kind=res.kind,
+            detector=ref.detector,
             canonical=res.canonical,
             person=res.person,
             members=list(res.members),

@@ -90,6 +90,12 @@ class Entity(Span):
     """An actor, coactor, issuer or report recipient named in the text."""
 
     kind: EntityKind = EntityKind.other
+    detector: Optional[str] = Field(
+        default=None,
+        description="The rule or pattern that found the span in the text (an actor pattern, "
+        "'gazetteer' for a name the gazetteer lists, the organization finder); null when "
+        "no span rule found it.",
+    )
     canonical: Optional[Canonical] = None
     person: Optional[str] = Field(default=None, description="Person named beside a title.")
     members: list[Canonical] = Field(

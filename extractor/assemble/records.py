@@ -25,18 +25,21 @@ class Origin(str, Enum):
 @dataclass
 class Ref:
     """A character span with the rule that produced it. ``origin`` says where the role
-    came from and ``urgent`` marks a bare urgency ("khẩn trương", no date); neither takes
-    part in comparisons."""
+    came from, ``detector`` the rule or pattern that found the span (an actor pattern id,
+    a cue or deadline rule id), ``urgent`` marks a bare urgency ("khẩn trương", no date);
+    none of them takes part in comparisons."""
 
     start: int
     end: int
     rule: str
     origin: Origin = field(default=Origin.own, compare=False)
     urgent: bool = field(default=False, compare=False)
+    detector: Optional[str] = field(default=None, compare=False)
 
     @classmethod
     def of(cls, span: Span, rule: str, urgent: bool = False) -> Ref:
-        return cls(span.start_char, span.end_char, rule, urgent=urgent)
+        return cls(span.start_char, span.end_char, rule, urgent=urgent,
+                   detector=span.id_ or None)  # fmt: skip
 
 
 @dataclass

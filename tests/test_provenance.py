@@ -1,0 +1,44 @@
+"""Provenance pinned: which rule produced each field (``source``), which pattern found an
+entity's span (``detector``), which rules fired (``rules``). A renamed rule id or a
+changed rule path shows up here."""
+
+from __future__ import annotations
+
+import pytest
+
+CASES = [
+    # text, expected actor source, expected actor detector, expected rules
+    ("Giao Ủy ban nhân dân huyện Bảo Lâm rà soát các quy định.",
+     "actor.after_assign.giao", "pattern.district_pc",
+     ["directive.strong_cue", "assign.giao"]),
+    ("Đề nghị Tập đoàn Điện lực Việt Nam bảo đảm cung ứng điện.",
+     "actor.after_request.de_nghi", "actor.organization_head",
+     ["directive.strong_cue", "request.de_nghi"]),
+    ("Các bộ, ngành, địa phương khẩn trương rà soát các quy định trước ngày 30/6/2024.",
+     "actor.subject+gazetteer:collective:bo_nganh_dia_phuong", "gazetteer",
+     ["directive.weak_cue_in_conclusion", "urgency.khan_truong"]),
+    ("Giao các Bộ: Tài chính, Xây dựng rà soát các quy định.",
+     "actor.after_assign.giao", "pattern.ministry_list",
+     ["directive.strong_cue", "assign.giao"]),
+    ("Giao Bộ Tài chính chủ trì rà soát các quy định, báo cáo Thủ tướng Chính phủ.",
+     "actor.after_assign.giao+gazetteer:ministry:tai_chinh", "gazetteer",
+     ["directive.strong_cue", "assign.giao", "lead.chu_tri"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,source,detector,rules", CASES)
+def test_actor_source_detector_and_rules(extract, text, source, detector, rules):
+    (d,) = extract(text, mode="rules").directives
+    assert (d.actor.source, d.actor.detector) == (source, detector)
+    assert d.rules == rules
+
+
+def test_every_role_names_its_rule_and_detector(extract):
+    text = ("Giao Bộ Tài chính chủ trì, phối hợp với Ủy ban nhân dân các tỉnh rà soát các quy "
+            "định, báo cáo Thủ tướng Chính phủ.")  # fmt: skip
+    (d,) = extract(text, mode="rules").directives
+    assert [(c.source, c.detector) for c in d.coactors] == [
+        ("coactor.after_phoi_hop+gazetteer:collective:ubnd_tinh_tp", "gazetteer")]
+    assert (d.report_to.source, d.report_to.detector) == (
+        "report_to.tail+gazetteer:role:thu_tuong", "gazetteer")
+    assert d.action.source == "action.clause" and d.evidence.source == "segment.sentence"
