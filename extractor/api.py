@@ -85,7 +85,7 @@ class _Builder:
             text=surface,
             start=ref.start,
             end=ref.end,
-            source=ref.rule,
+            source=value.rule or ref.rule,  # the rule that computed the date
             date=value.date,
             granularity=value.granularity,
             kind=DeadlineKind(value.kind),

@@ -42,3 +42,28 @@ def test_every_role_names_its_rule_and_detector(extract):
     assert (d.report_to.source, d.report_to.detector) == (
         "report_to.tail+gazetteer:role:thu_tuong", "gazetteer")
     assert d.action.source == "action.clause" and d.evidence.source == "segment.sentence"
+
+
+DEADLINES = [
+    # text, deadline text, source (the rule that computed the date), date
+    ("Bộ Xây dựng khẩn trương hoàn thiện dự thảo Nghị định.",
+     "khẩn trương", "urgent.khan_truong", None),
+    ("Các bộ, ngành, địa phương khẩn trương rà soát các quy định trước ngày 30/6/2024.",
+     "trước ngày 30/6/2024", "before.dmy_num", "2024-06-30"),
+    # Found by within.after_completion, dated by within.table_cell: the source is the latter.
+    ("Kết luận:\n1. Bộ Thông tin và Truyền thông:\n(2) hướng dẫn các bộ, ngành, địa phương "
+     "đánh giá mức độ chuyển đổi số, hoàn thành 6 tháng đầu năm 2022;\n",
+     "6 tháng đầu năm 2022", "within.table_cell", "2022-06-30"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,surface,source,date", DEADLINES)
+def test_a_deadline_names_the_rule_that_computed_its_date(extract, text, surface, source,
+                                                          date):  # fmt: skip
+    from extractor.deadlines import find_deadlines, parse_deadline
+
+    deadline = extract(text, mode="rules").directives[-1].deadline
+    assert (deadline.text, deadline.source, deadline.date) == (surface, source, date)
+    assert parse_deadline(surface).rule == source
+    found = [m.rule for m in find_deadlines(text) if m.text == surface]
+    assert found, "the finder matched it"
