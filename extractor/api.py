@@ -14,7 +14,7 @@ import os
 from typing import Iterable, Iterator, Optional, Union
 
 from . import DEFAULT_MODE, MODES, __version__
-from .assemble import DirectiveRecord, Ref
+from .assemble import DirectiveRecord, Origin, Ref
 from .extensions import text_of
 from .fields import fields
 from .metadata import Found
@@ -39,12 +39,16 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _origin(ref: Ref) -> Optional[str]:
+    """The contract's origin of a role: null when read in the directive's own clause."""
+    return None if ref.origin == Origin.own else ref.origin.value
+
+
 def _span(text: str, ref: Optional[Ref], cls=Span, **extra):
     if ref is None:
         return None
-    return cls(
-        text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule, **extra
-    )
+    return cls(text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule,
+               origin=_origin(ref), **extra)  # fmt: skip
 
 
 class _Builder:
@@ -66,6 +70,7 @@ class _Builder:
             start=ref.start,
             end=ref.end,
             source=ref.rule if res.canonical is None else f"{ref.rule}+{res.rule}",
+            origin=_origin(ref),
             kind=res.kind,
             detector=ref.detector,
             canonical=res.canonical,
@@ -86,6 +91,7 @@ class _Builder:
             start=ref.start,
             end=ref.end,
             source=value.rule or ref.rule,  # the rule that computed the date
+            origin=_origin(ref),
             date=value.date,
             granularity=value.granularity,
             kind=DeadlineKind(value.kind),

@@ -59,6 +59,13 @@ class DeadlineKind(str, Enum):
     event = "event"
 
 
+class Origin(str, Enum):
+    previous_clause = "previous_clause"
+    heading = "heading"
+    lead_in = "lead_in"
+    model = "model"
+
+
 class Span(_Model):
     """A stretch of the normalized text."""
 
@@ -67,6 +74,12 @@ class Span(_Model):
     end: int = Field(ge=0)
     source: Optional[str] = Field(
         default=None, description="Rule id or 'model' that produced this span."
+    )
+    origin: Optional[Origin] = Field(
+        default=None,
+        description="Where a field handed down to this directive came from: the clause "
+        "before, a heading, a lead-in sentence, or the trained model's span; null when it "
+        "was read in the directive's own clause.",
     )
 
 

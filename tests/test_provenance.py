@@ -67,3 +67,34 @@ def test_a_deadline_names_the_rule_that_computed_its_date(extract, text, surface
     assert parse_deadline(surface).rule == source
     found = [m.rule for m in find_deadlines(text) if m.text == surface]
     assert found, "the finder matched it"
+
+
+ORIGINS = [
+    # text, (actor origin, topic origin) of each directive, in order
+    ("Giao Bộ Tài chính rà soát các quy định; khẩn trương hướng dẫn các địa phương thực hiện.",
+     [(None, None), ("previous_clause", None)]),
+    ("Kết luận:\n1. Bộ Y tế:\n- Rà soát các quy định về khám chữa bệnh.\n",
+     [("heading", None)]),
+    ("Kết luận:\n1. Về giáo dục:\n- Bộ Giáo dục và Đào tạo rà soát chương trình.\n",
+     [(None, "heading")]),
+    ("Thủ tướng Chính phủ kết luận như sau:\nĐề nghị Ủy ban nhân dân tỉnh lưu ý một số nội "
+     "dung sau:\n- Rà soát quy hoạch sử dụng đất.\n",
+     [("lead_in", None)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,origins", ORIGINS)
+def test_inherited_fields_say_where_they_came_from(extract, text, origins):
+    doc = extract(text, mode="rules")
+    got = [(d.actor.origin.value if d.actor and d.actor.origin else None,
+            d.topic.origin.value if d.topic and d.topic.origin else None)
+           for d in doc.directives]  # fmt: skip
+    assert got == origins
+    assert all(d.action.origin is None and d.evidence.origin is None for d in doc.directives)
+
+
+def test_model_spans_say_they_are_the_model_s(extract):
+    text = ("Thủ tướng Chính phủ kết luận như sau:\n"
+            "1. Giao Bộ Tài chính rà soát các khoản phí, lệ phí trong tháng 6/2024.\n")
+    (d,) = extract(text, mode="model").directives
+    assert d.action.origin.value == "model"

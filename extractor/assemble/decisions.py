@@ -4,7 +4,7 @@ data (each cue's ``modality``, required by the cue-function table where it matte
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from spacy.tokens import Token
@@ -171,9 +171,7 @@ def _inherit(c: Clause, s: SentenceState) -> None:
 
 
 def _handed(ref: Optional[Ref], origin: Origin) -> Optional[Ref]:
-    if ref is None or ref.origin != Origin.own:
-        return ref  # handed on already: it keeps where it first came from
-    return replace(ref, origin=origin)
+    return None if ref is None else ref.handed(origin)
 
 
 def _completion_tail(readings: list[Clause], records: list[DirectiveRecord]) -> None:

@@ -3,7 +3,7 @@ frames and directive records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Optional
 
@@ -35,6 +35,11 @@ class Ref:
     origin: Origin = field(default=Origin.own, compare=False)
     urgent: bool = field(default=False, compare=False)
     detector: Optional[str] = field(default=None, compare=False)
+
+    def handed(self, origin: Origin) -> Ref:
+        """The span handed down to another clause: it says where it came from (a span
+        handed on already keeps where it first came from)."""
+        return self if self.origin != Origin.own else replace(self, origin=origin)
 
     @classmethod
     def of(cls, span: Span, rule: str, urgent: bool = False) -> Ref:
