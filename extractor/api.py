@@ -116,6 +116,8 @@ class _Builder:
             id="d-" + hashlib.sha1(key.encode()).hexdigest()[:16],
             **{f.name: self.value(f.kind, getattr(rec, f.name)) for f in fields()},
             confidence=rec.confidence,
+            rule_confidence=rec.rule_confidence,
+            model_confidence=rec.model_confidence,
             rules=list(dict.fromkeys(rec.rules)),
         )
 

@@ -47,6 +47,9 @@ VETO_UNLESS_RULE = 0.75
 PROPOSE = 0.7
 
 
+SCORE_DIGITS = 4  # the model's clause score as the output keeps it
+
+
 @dataclass(frozen=True)
 class Vote:
     """The vote's thresholds (``pipeline.cfg`` sets them on the directive_model)."""
@@ -357,6 +360,7 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
         covered.add((clause.start, clause.end))
         if clause.score < vote.veto and rec.confidence < vote.veto_unless_rule:
             continue
+        rec.model_confidence = round(clause.score, SCORE_DIGITS)
         rec.confidence = round(vote.rule_weight * rec.confidence
                                + (1 - vote.rule_weight) * clause.score, 2)  # fmt: skip
         rec.rules.append("model.scored")
@@ -477,6 +481,7 @@ def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[Clau
         issuer=inherited_issuer,
         coactors=_roles_in(sp, "COACTOR", clause.start, clause.end),
         confidence=round(clause.score * 0.9, 2),
+        model_confidence=round(clause.score, SCORE_DIGITS),
         rules=["model.proposed"],
     )
     _fill_roles(rec, sp, clause, text)

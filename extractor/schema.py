@@ -140,6 +140,15 @@ class Directive(_Model):
     modality: Modality
     evidence: Span
     confidence: float = Field(ge=0.0, le=1.0)
+    rule_confidence: Optional[float] = Field(
+        default=None, ge=0.0, le=1.0,
+        description="The rules' confidence before the vote (null where the model proposed).",
+    )
+    model_confidence: Optional[float] = Field(
+        default=None, ge=0.0, le=1.0,
+        description="The model's clause score (null in --mode rules, or where it read no "
+        "clause); confidence combines the two.",
+    )
     rules: list[str] = Field(
         default_factory=list, description="Ids of the rules (or 'model') that fired."
     )

@@ -98,3 +98,26 @@ def test_model_spans_say_they_are_the_model_s(extract):
             "1. Giao Bộ Tài chính rà soát các khoản phí, lệ phí trong tháng 6/2024.\n")
     (d,) = extract(text, mode="model").directives
     assert d.action.origin.value == "model"
+
+
+VOTE_TEXT = ("Thủ tướng Chính phủ kết luận như sau:\n"
+             "1. Giao Bộ Tài chính rà soát các khoản phí, lệ phí trong tháng 6/2024.\n"
+             "2. Bộ Xây dựng khẩn trương hoàn thiện dự thảo Nghị định.\n")
+
+
+def test_each_mode_keeps_the_scores_it_combined(extract):
+    from extractor.model import RULE_WEIGHT
+
+    rules = extract(VOTE_TEXT, mode="rules").directives
+    assert rules and all(d.rule_confidence == d.confidence and d.model_confidence is None
+                         for d in rules)  # fmt: skip
+    hybrid = extract(VOTE_TEXT, mode="hybrid").directives
+    assert hybrid
+    for d in hybrid:
+        assert "model.scored" in d.rules
+        combined = RULE_WEIGHT * d.rule_confidence + (1 - RULE_WEIGHT) * d.model_confidence
+        assert abs(combined - d.confidence) < 0.006
+    model = extract(VOTE_TEXT, mode="model").directives
+    assert model and all(d.rule_confidence is None and d.model_confidence is not None
+                         and abs(d.model_confidence * 0.9 - d.confidence) < 0.006
+                         for d in model)  # fmt: skip

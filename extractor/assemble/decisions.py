@@ -214,9 +214,10 @@ def record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,
     if c.purpose is not None:
         p0, p1 = c.purpose
         purpose = Ref(c.tokens[p0].idx, end_of(c.tokens[p1 - 1]), "purpose.de_clause")
+    confidence = round(max(0.05, min(confidence, 0.99)), 2)
     return DirectiveRecord(
         evidence=evidence, action=action, modality=modality, actor=c.actor, issuer=issuer,
         coactors=c.coactors, topic=c.topic, purpose=purpose, report_to=c.report_to,
-        deadline=c.deadline or c.urgent, confidence=round(max(0.05, min(confidence, 0.99)), 2),
-        rules=rules,
+        deadline=c.deadline or c.urgent, confidence=confidence, rules=rules,
+        rule_confidence=confidence,
     )

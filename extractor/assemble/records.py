@@ -62,6 +62,9 @@ class DirectiveRecord:
     urgent: Optional[Ref] = None
     confidence: float = 0.5
     rules: list[str] = field(default_factory=list)
+    # What each side said before the vote (hybrid) combined them into ``confidence``.
+    rule_confidence: Optional[float] = None
+    model_confidence: Optional[float] = None
 
 
 @dataclass
