@@ -244,10 +244,14 @@ def read_file(path: Union[str, os.PathLike]) -> tuple[str, Source, tuple[str, ..
     from .readers import read_document
 
     raw = read_document(path)
-    source = Source(
-        path=os.fspath(path), sha256=raw.sha256, format=raw.format, chars=0, encoding=raw.encoding
-    )
-    return raw.text, source, tuple(raw.warnings)
+    return raw.text, source_of(raw, os.fspath(path)), tuple(raw.warnings)
+
+
+def source_of(raw, path: Optional[str]) -> Source:
+    """The one Source builder for a read file (:class:`extractor.readers.RawDocument`):
+    ``chars`` is filled once the text is normalized."""
+    return Source(path=path, sha256=raw.sha256, format=raw.format, chars=0,
+                  encoding=raw.encoding)  # fmt: skip
 
 
 def extract(

@@ -242,6 +242,7 @@ def create_app(
         The document is stored, keyed by the sha256 of its bytes; sending the same bytes
         again returns the stored document and its review (``reopened: true``, status 200).
         """
+        from ..api import source_of
         from ..readers import ReadError, read_bytes
         from ..schema import Source
 
@@ -268,8 +269,7 @@ def create_app(
             except ReadError as exc:
                 status = {"too_large": 413, "unsupported": 415}.get(exc.kind, 422)
                 return JSONResponse({"detail": str(exc), "kind": exc.kind}, status_code=status)
-            source = Source(path=name, sha256=raw.sha256, format=raw.format, chars=0,
-                            encoding=raw.encoding)  # fmt: skip
+            source = source_of(raw, name)
             text, warnings = raw.text, raw.warnings
         else:
             if not text.strip():
