@@ -106,7 +106,8 @@ class Entity(Span):
     detector: Optional[str] = Field(
         default=None,
         description="The rule or pattern that found the span in the text (an actor pattern, "
-        "'gazetteer' for a name the gazetteer lists, the organization finder); null when "
+        "'gazetteer:<entry id>' for a name the gazetteer lists, the organization finder); "
+        "null when "
         "no span rule found it.",
     )
     canonical: Optional[Canonical] = None

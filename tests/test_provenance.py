@@ -15,13 +15,14 @@ CASES = [
      "actor.after_request.de_nghi", "actor.organization_head",
      ["directive.strong_cue", "request.de_nghi"]),
     ("Các bộ, ngành, địa phương khẩn trương rà soát các quy định trước ngày 30/6/2024.",
-     "actor.subject+gazetteer:collective:bo_nganh_dia_phuong", "gazetteer",
+     "actor.subject+gazetteer:collective:bo_nganh_dia_phuong",
+     "gazetteer:collective:bo_nganh_dia_phuong",
      ["directive.weak_cue_in_conclusion", "urgency.khan_truong"]),
     ("Giao các Bộ: Tài chính, Xây dựng rà soát các quy định.",
      "actor.after_assign.giao", "pattern.ministry_list",
      ["directive.strong_cue", "assign.giao"]),
     ("Giao Bộ Tài chính chủ trì rà soát các quy định, báo cáo Thủ tướng Chính phủ.",
-     "actor.after_assign.giao+gazetteer:ministry:tai_chinh", "gazetteer",
+     "actor.after_assign.giao+gazetteer:ministry:tai_chinh", "gazetteer:ministry:tai_chinh",
      ["directive.strong_cue", "assign.giao", "lead.chu_tri"]),
 ]  # fmt: skip
 
@@ -38,9 +39,10 @@ def test_every_role_names_its_rule_and_detector(extract):
             "định, báo cáo Thủ tướng Chính phủ.")  # fmt: skip
     (d,) = extract(text, mode="rules").directives
     assert [(c.source, c.detector) for c in d.coactors] == [
-        ("coactor.after_phoi_hop+gazetteer:collective:ubnd_tinh_tp", "gazetteer")]
+        ("coactor.after_phoi_hop+gazetteer:collective:ubnd_tinh_tp",
+         "gazetteer:collective:ubnd_tinh_tp")]
     assert (d.report_to.source, d.report_to.detector) == (
-        "report_to.tail+gazetteer:role:thu_tuong", "gazetteer")
+        "report_to.tail+gazetteer:role:thu_tuong", "gazetteer:role:thu_tuong")
     assert d.action.source == "action.clause" and d.evidence.source == "segment.sentence"
 
 
