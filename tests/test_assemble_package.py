@@ -90,3 +90,20 @@ def test_the_refiner_writes_what_the_index_reads():
     assert "các Bộ: Tài chính, Xây dựng" in actors
     ix = doc_index(doc)
     assert {s.text for s in ix.actors.values()} == set(actors)
+
+
+def test_list_growth_reads_the_document_date(monkeypatch):
+    import datetime as dt
+
+    from extractor.gazetteer import Gazetteer
+
+    seen = []
+    real = Gazetteer.member_count
+
+    def spy(self, surface, on=None):
+        seen.append(on)
+        return real(self, surface, on)
+
+    monkeypatch.setattr(Gazetteer, "member_count", spy)
+    _doc("Hà Nội, ngày 15 tháng 3 năm 2024\nGiao các Bộ: Tài chính, Xây dựng rà soát quy định.")
+    assert seen and set(seen) == {dt.date(2024, 3, 15)}

@@ -110,10 +110,8 @@ class ActorRefiner(SpanIndex):
         Names hold "và" and commas, so the list is cut only where the gazetteer
         says a name ends: each extension must add a member.
         """
-        from ..gazetteer import get_gazetteer
-
         doc = self.doc
-        members_of = get_gazetteer().member_count
+        members_of = self._members_counter()
         t = table()
         for start, actor in list(self.actors.items()):
             if t.plural.isdisjoint(actor.text.lower().split()[:3]) and ":" not in actor.text:
@@ -143,6 +141,16 @@ class ActorRefiner(SpanIndex):
                 for i in range(actor.end, best):
                     self.actors.pop(i, None)
                 self.actors[start] = span
+
+    def _members_counter(self):
+        """How many bodies a list mention names, read on the document date (the metadata
+        stage ran before; today without one)."""
+        from ..gazetteer import get_gazetteer
+
+        meta = self.doc._.metadata
+        on = meta.date if meta is not None else None
+        gazetteer = get_gazetteer()
+        return lambda text: gazetteer.member_count(text, on)
 
     def _tail_after(self, i: int) -> Optional[Span]:
         while i < len(self.doc) and self.doc[i].is_space:
