@@ -107,8 +107,7 @@ class Entity(Span):
         default=None,
         description="The rule or pattern that found the span in the text (an actor pattern, "
         "'gazetteer:<entry id>' for a name the gazetteer lists, the organization finder); "
-        "null when "
-        "no span rule found it.",
+        "null when no span rule found it.",
     )
     canonical: Optional[Canonical] = None
     person: Optional[str] = Field(default=None, description="Person named beside a title.")

@@ -39,7 +39,7 @@ class SpanIndex:
                 i = hit[1].end  # "các đồng chí ở Sở Y tế": past the honorific
             elif i in self.actors:
                 break
-            elif tok.is_space or tok.lower_ in ("cho", ":", ","):
+            elif tok.is_space or tok.lower_ in table().before_actor:
                 i += 1
             else:
                 return None
