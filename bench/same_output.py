@@ -14,7 +14,8 @@ imported ahead of the installed one), and compares; ``--ref-out DIR`` keeps that
 later checks can ``compare`` against it without extracting again.
 
 A refactoring must leave every byte as it was; exit 1 (and the differing files, with the
-first differing JSON paths) when it does not.
+first differing JSON paths) when it does not. A provenance change names the keys it may
+change (``--allow source --allow rules``): their changes are counted, any other fails.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,49 +66,60 @@ def write(out: Path, root: Path, modes: tuple[str, ...] = MODES) -> int:
     return len(docs)
 
 
-def _first_differences(a: str, b: str, limit: int = 5) -> list[str]:
-    found: list[str] = []
+def _differences(a: str, b: str) -> list[tuple[str, str]]:
+    """(JSON path, what differs) for every difference between two JSON texts."""
+    found: list[tuple[str, str]] = []
 
     def walk(x, y, path):
-        if len(found) >= limit:
-            return
         if type(x) is not type(y):
-            found.append(f"{path}: {x!r} != {y!r}")
+            found.append((path, f"{x!r} != {y!r}"))
         elif isinstance(x, dict):
             for key in dict.fromkeys([*x, *y]):
                 walk(x.get(key, "<missing>"), y.get(key, "<missing>"), f"{path}.{key}")
         elif isinstance(x, list):
             if len(x) != len(y):
-                found.append(f"{path}: {len(x)} items != {len(y)}")
+                found.append((path, f"{len(x)} items != {len(y)}"))
             for i, (u, v) in enumerate(zip(x, y)):
                 walk(u, v, f"{path}[{i}]")
         elif x != y:
-            found.append(f"{path}: {x!r} != {y!r}")
+            found.append((path, f"{x!r} != {y!r}"))
 
     try:
         walk(json.loads(a), json.loads(b), "$")
     except json.JSONDecodeError:
-        found.append("not JSON")
-    return found or ["same JSON values, different bytes"]
+        found.append(("$", "not JSON"))
+    return found or [("$", "same JSON values, different bytes")]
 
 
-def compare(a: Path, b: Path) -> int:
-    """Print every file that differs between two output folders; the number of them."""
+def _key(path: str) -> str:
+    """The last key of a JSON path ("$.directives[0].actor.source" -> "source")."""
+    return path.rsplit(".", 1)[-1].split("[", 1)[0]
+
+
+def compare(a: Path, b: Path, allow: frozenset = frozenset()) -> int:
+    """Print every file that differs between two output folders; the number of them.
+    Differences in the keys of ``allow`` (a provenance change) are counted, not failed."""
     files_a = {p.relative_to(a) for p in a.rglob("*.json")}
     files_b = {p.relative_to(b) for p in b.rglob("*.json")}
-    bad = 0
+    bad, allowed = 0, Counter()
     for rel in sorted(files_a ^ files_b):
         print(f"only in {'A' if rel in files_a else 'B'}: {rel}")
         bad += 1
     for rel in sorted(files_a & files_b):
         text_a = (a / rel).read_text(encoding="utf-8")
         text_b = (b / rel).read_text(encoding="utf-8")
-        if text_a != text_b:
+        if text_a == text_b:
+            continue
+        diffs = _differences(text_a, text_b)
+        unexpected = [(p, d) for p, d in diffs if _key(p) not in allow]
+        allowed.update(_key(p) for p, _ in diffs if _key(p) in allow)
+        if unexpected:
             bad += 1
             print(f"differs: {rel}")
-            for line in _first_differences(text_a, text_b):
-                print(f"    {line}")
-    print(f"{len(files_a & files_b)} files compared, {bad} differ")
+            for path, what in unexpected[:5]:
+                print(f"    {path}: {what}")
+    print(f"{len(files_a & files_b)} files compared, {bad} differ"
+          + (f" (allowed changes: {dict(sorted(allowed.items()))})" if allow else ""))
     return bad
 
 
@@ -135,12 +148,16 @@ def main() -> None:
     p_compare = sub.add_parser("compare", help="compare two output folders")
     p_compare.add_argument("a", type=Path)
     p_compare.add_argument("b", type=Path)
+    p_compare.add_argument("--allow", action="append", default=[], metavar="KEY",
+                           help="a JSON key whose changes are expected (provenance)")
     p_check = sub.add_parser("check", help="this tree against a commit (or a folder)")
     group = p_check.add_mutually_exclusive_group(required=True)
     group.add_argument("--ref", help="commit to extract with, in a temporary worktree")
     group.add_argument("--ref-dir", type=Path, help="outputs written before (write/--ref-out)")
     p_check.add_argument("--ref-out", type=Path, help="keep the commit's outputs here")
     p_check.add_argument("--out", type=Path, help="keep this tree's outputs here")
+    p_check.add_argument("--allow", action="append", default=[], metavar="KEY",
+                         help="a JSON key whose changes are expected (provenance)")
     args = parser.parse_args()
 
     if args.command == "write":
@@ -148,7 +165,7 @@ def main() -> None:
         print(f"{n} documents x {len(args.mode or MODES)} modes written to {args.out}")
         return
     if args.command == "compare":
-        sys.exit(1 if compare(args.a, args.b) else 0)
+        sys.exit(1 if compare(args.a, args.b, frozenset(args.allow)) else 0)
     with tempfile.TemporaryDirectory(prefix="same-output-") as tmp:
         mine = args.out or Path(tmp) / "mine"
         # This tree's outputs in a second process, beside the commit's (same day, same clock).
@@ -160,7 +177,7 @@ def main() -> None:
             write_at(args.ref, ref.resolve())
         if this_tree.wait() != 0:
             sys.exit("extraction with this tree failed")
-        sys.exit(1 if compare(ref, mine) else 0)
+        sys.exit(1 if compare(ref, mine, frozenset(args.allow)) else 0)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import warnings as _warnings
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union, overload
 
 from . import DEFAULT_MODE, MODES, __version__
-from .assemble import DirectiveRecord, Ref
+from .assemble import DirectiveRecord, Origin, Ref
 from .extensions import text_of
 from .fields import fields
 from .metadata import Found
@@ -52,6 +52,11 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _origin(ref: Ref) -> Optional[str]:
+    """The contract's origin of a role: null when read in the directive's own clause."""
+    return None if ref.origin == Origin.own else ref.origin.value
+
+
 @overload
 def _span(text: str, ref: Ref) -> Span: ...
 @overload
@@ -59,7 +64,8 @@ def _span(text: str, ref: Optional[Ref]) -> Optional[Span]: ...
 def _span(text: str, ref: Optional[Ref]) -> Optional[Span]:
     if ref is None:
         return None
-    return Span(text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule)
+    return Span(text=text[ref.start : ref.end], start=ref.start, end=ref.end, source=ref.rule,
+                origin=_origin(ref))  # fmt: skip
 
 
 def _as_date(value: Optional[DateLike]) -> Optional[dt.date]:
@@ -95,7 +101,9 @@ class _Builder:
             start=ref.start,
             end=ref.end,
             source=ref.rule if res.canonical is None else f"{ref.rule}+{res.rule}",
+            origin=_origin(ref),
             kind=res.kind,
+            detector=ref.detector,
             canonical=res.canonical,
             person=res.person,
             members=list(res.members),
@@ -113,7 +121,8 @@ class _Builder:
             text=surface,
             start=ref.start,
             end=ref.end,
-            source=ref.rule,
+            source=value.rule or ref.rule,  # the rule that computed the date
+            origin=_origin(ref),
             date=value.date,
             granularity=value.granularity,
             kind=DeadlineKind(value.kind),
@@ -142,6 +151,8 @@ class _Builder:
             id="d-" + hashlib.sha1(key.encode()).hexdigest()[:16],
             **{f.name: self.value(f.kind, getattr(rec, f.name)) for f in fields()},
             confidence=rec.confidence,
+            rule_confidence=rec.rule_confidence,
+            model_confidence=rec.model_confidence,
             rules=list(dict.fromkeys(rec.rules)),
         )
 
@@ -298,10 +309,14 @@ def read_file(path: Union[str, os.PathLike[str]]) -> tuple[str, Source, tuple[st
     from .readers import read_document
 
     raw = read_document(path)
-    source = Source(
-        path=os.fspath(path), sha256=raw.sha256, format=raw.format, chars=0, encoding=raw.encoding
-    )
-    return raw.text, source, tuple(raw.warnings)
+    return raw.text, source_of(raw, os.fspath(path)), tuple(raw.warnings)
+
+
+def source_of(raw, path: Optional[str]) -> Source:
+    """The one Source builder for a read file (:class:`extractor.readers.RawDocument`):
+    ``chars`` is filled once the text is normalized."""
+    return Source(path=path, sha256=raw.sha256, format=raw.format, chars=0,
+                  encoding=raw.encoding)  # fmt: skip
 
 
 def extract(

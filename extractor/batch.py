@@ -226,15 +226,13 @@ def process(job: Job, options: Optional[dict] = None) -> Outcome:
 
 def process_stdin(data: bytes, options: dict, job: Job = STDIN_JOB) -> Outcome:
     """Extract the bytes read from standard input, as :func:`process` does a file."""
-    from .api import extract_text
+    from .api import extract_text, source_of
     from .readers import read_bytes
-    from .schema import Source
 
     def extract(**kw):
         raw = read_bytes(data, name=job.path)
-        source = Source(path=STDIN, sha256=raw.sha256, format=raw.format, chars=0,
-                        encoding=raw.encoding)  # fmt: skip
-        return extract_text(raw.text, source=source, warnings=tuple(raw.warnings), **kw)
+        return extract_text(raw.text, source=source_of(raw, STDIN), warnings=tuple(raw.warnings),
+                            **kw)  # fmt: skip
 
     return _extract(job, options, extract)
 

@@ -32,7 +32,7 @@ from spacy.util import minibatch, registry
 from spacy.vocab import Vocab
 from thinc.api import Ragged, get_current_ops
 
-from .assemble import ClauseContext, DirectiveRecord, Ref, doc_index
+from .assemble import ClauseContext, DirectiveRecord, Origin, Ref, doc_index
 from .extensions import text_of
 from .fields import fields
 
@@ -45,6 +45,9 @@ RULE_WEIGHT = 0.5
 VETO = 0.03
 VETO_UNLESS_RULE = 0.75
 PROPOSE = 0.7
+
+
+SCORE_DIGITS = 4  # the model's clause score as the output keeps it
 
 
 @dataclass(frozen=True)
@@ -347,8 +350,8 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
     """The vote of rules and model (see the module docstring)."""
     out: list[DirectiveRecord] = []
     covered: set[tuple[int, int]] = set()
-    tagged_actors = tuple(Ref(s, e, "model.ner") for sp in preds for label, s, e in sp.roles
-                          if label == "ACTOR")  # fmt: skip
+    tagged_actors = tuple(Ref(s, e, "model.ner", Origin.model)
+                          for sp in preds for label, s, e in sp.roles if label == "ACTOR")
     for rec in records if mode == "hybrid" else []:
         clause = _clause_of(preds, rec.action.start)
         if clause is None:
@@ -357,6 +360,7 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
         covered.add((clause.start, clause.end))
         if clause.score < vote.veto and rec.confidence < vote.veto_unless_rule:
             continue
+        rec.model_confidence = round(clause.score, SCORE_DIGITS)
         rec.confidence = round(vote.rule_weight * rec.confidence
                                + (1 - vote.rule_weight) * clause.score, 2)  # fmt: skip
         rec.rules.append("model.scored")
@@ -393,7 +397,7 @@ def _sentence_of(preds, pos: int) -> Optional[SentencePrediction]:
 
 def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[Ref]:
     """Role spans of one label inside [start, end)."""
-    return [Ref(s, e, "model.ner") for lab, s, e in sp.roles
+    return [Ref(s, e, "model.ner", Origin.model) for lab, s, e in sp.roles
             if lab == label and start <= s and e <= end]  # fmt: skip
 
 
@@ -420,7 +424,7 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
                     and tagged.end <= rec.action.start \
                     and len(extra.split()) <= MAX_ACTOR_EXTENSION \
                     and any(w[:1].islower() for w in extra.split()):  # fmt: skip
-                rec.actor = Ref(tagged.start, tagged.end, "model.actor_extent")
+                rec.actor = Ref(tagged.start, tagged.end, "model.actor_extent", Origin.model)
                 rec.rules.append("model.actor_extent")
                 break
     if rec.actor is None:
@@ -447,10 +451,10 @@ def _actor_boundary(rec: DirectiveRecord, sp: SentencePrediction) -> None:
         actions = _roles_in(sp, "ACTION", tagged.end, rec.action.end)
         if not actions:
             return
-        rec.actor = Ref(tagged.start, tagged.end, "model.actor_boundary")
+        rec.actor = Ref(tagged.start, tagged.end, "model.actor_boundary", Origin.model)
         if not rec.coactors:
             rec.coactors = _roles_in(sp, "COACTOR", tagged.end, actions[0].start)
-        rec.action = Ref(actions[0].start, rec.action.end, rec.action.rule)
+        rec.action = Ref(actions[0].start, rec.action.end, rec.action.rule, Origin.model)
         rec.rules.append("model.actor_boundary")
         return
 
@@ -477,6 +481,7 @@ def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[Clau
         issuer=inherited_issuer,
         coactors=_roles_in(sp, "COACTOR", clause.start, clause.end),
         confidence=round(clause.score * 0.9, 2),
+        model_confidence=round(clause.score, SCORE_DIGITS),
         rules=["model.proposed"],
     )
     _fill_roles(rec, sp, clause, text)

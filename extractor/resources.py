@@ -359,6 +359,8 @@ class FunctionWords(_Rule):
     conjunctions: tuple[str, ...] = Field(min_length=1)
     # "các": a plural determiner before a collective or a factored list.
     plural: tuple[str, ...] = Field(min_length=1)
+    # "cho": between an assigning cue and its actor ("giao cho Bộ X").
+    before_actor: tuple[str, ...]
     # "đồng thời": after a comma, a new action starts.
     new_action: tuple[str, ...]
     # "và", "ngoài ra" ... at a clause start: not the action.

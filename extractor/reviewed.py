@@ -14,7 +14,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .schema import Deadline, Directive, Document, Entity, Span
+from .schema import Deadline, Directive, Document, Entity, Sector, Span
 
 REVIEWED_SCHEMA_VERSION = "1.0-reviewed"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -70,8 +70,9 @@ class ReviewedDirective(Directive):
     purpose: Optional[ReviewedSpan] = None
     report_to: Optional[ReviewedEntity] = None
     deadline: Optional[ReviewedDeadline] = None
-    sector: Optional[str] = Field(
-        default=None, description="Sector id (extractor/data/sectors.json), set by the clerk."
+    sector: Optional[Sector] = Field(
+        default=None, description="The directive's field (extractor/data/sectors.json): read "
+        "by the extractor, or set by the clerk (source 'review', confidence 1).",
     )
     review: ReviewBlock
 

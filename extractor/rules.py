@@ -38,7 +38,8 @@ def actor_patterns() -> list[dict]:
 
     gaz = get_gazetteer()
     patterns = [
-        {"label": "ACTOR", "pattern": form, "id": "gazetteer"} for form in gaz.surface_forms()
+        {"label": "ACTOR", "pattern": form, "id": gaz.pattern_id(form)}
+        for form in gaz.surface_forms()
     ]
     for group in discourse_actors().groups:
         patterns += [

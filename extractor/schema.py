@@ -78,6 +78,13 @@ class DeadlineKind(str, Enum):
     event = "event"
 
 
+class Origin(str, Enum):
+    previous_clause = "previous_clause"
+    heading = "heading"
+    lead_in = "lead_in"
+    model = "model"
+
+
 class Span(_Model):
     """A stretch of the normalized text."""
 
@@ -86,6 +93,12 @@ class Span(_Model):
     end: int = Field(ge=0)
     source: Optional[str] = Field(
         default=None, description="Rule id or 'model' that produced this span."
+    )
+    origin: Optional[Origin] = Field(
+        default=None,
+        description="Where a field handed down to this directive came from: the clause "
+        "before, a heading, a lead-in sentence, or the trained model's span; null when it "
+        "was read in the directive's own clause.",
     )
 
 
@@ -109,6 +122,12 @@ class Entity(Span):
     """An actor, coactor, issuer or report recipient named in the text."""
 
     kind: EntityKind = EntityKind.other
+    detector: Optional[str] = Field(
+        default=None,
+        description="The rule or pattern that found the span in the text (an actor pattern, "
+        "'gazetteer:<entry id>' for a name the gazetteer lists, the organization finder); "
+        "null when no span rule found it.",
+    )
     canonical: Optional[Canonical] = None
     person: Optional[str] = Field(default=None, description="Person named beside a title.")
     members: list[Canonical] = Field(
@@ -166,6 +185,15 @@ class Directive(_Model):
     sector: Optional[Sector] = None
     evidence: Span
     confidence: float = Field(ge=0.0, le=1.0)
+    rule_confidence: Optional[float] = Field(
+        default=None, ge=0.0, le=1.0,
+        description="The rules' confidence before the vote (null where the model proposed).",
+    )
+    model_confidence: Optional[float] = Field(
+        default=None, ge=0.0, le=1.0,
+        description="The model's clause score (null in --mode rules, or where it read no "
+        "clause); confidence combines the two.",
+    )
     rules: list[str] = Field(
         default_factory=list, description="Ids of the rules (or 'model') that fired."
     )

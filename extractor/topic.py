@@ -83,12 +83,20 @@ def _is_verb(tokens: _Tokens, k: int, words: TopicWords) -> bool:
             or bool(tokens.match(k, words.addressing_verbs)))  # fmt: skip
 
 
-def _actor_end(doc: Doc, tokens: _Tokens, k: int) -> int:
+def actor_ends(doc: Doc) -> dict[int, list[int]]:
+    """The end tokens of the actor spans, by start token: read once per Doc."""
+    out: dict[int, list[int]] = {}
+    for span in doc.spans.get("actors", []):
+        out.setdefault(span.start, []).append(span.end)
+    return out
+
+
+def _actor_end(ends: dict[int, list[int]], tokens: _Tokens, k: int) -> int:
     """Tokens covered by the longest actor span starting at ``k`` (0 when none)."""
     first = tokens.tokens[k].i
     limit = tokens.tokens[-1].i + 1
-    ends = [s.end for s in doc.spans.get("actors", []) if s.start == first and s.end <= limit]
-    return max(ends) - first if ends else 0
+    fitting = [e for e in ends.get(first, ()) if e <= limit]
+    return max(fitting) - first if fitting else 0
 
 
 def _skip_all(tokens: _Tokens, k: int, phrases: tuple[str, ...]) -> int:
@@ -123,14 +131,14 @@ def _skip_verb_group(tokens: _Tokens, k: int, words: TopicWords) -> tuple[int, b
     return k, addressing
 
 
-def _skip_addressee(doc: Doc, tokens: _Tokens, k: int, words: TopicWords,
+def _skip_addressee(ends: dict[int, list[int]], tokens: _Tokens, k: int, words: TopicWords,
                     report: bool) -> int:  # fmt: skip
     """Past the addressee of a directing or reporting verb, when one stands at ``k``."""
     if k >= len(tokens):
         return k
-    span = _actor_end(doc, tokens, k)
+    span = _actor_end(ends, tokens, k)
     while span and tokens.low[k + span:k + span + 1] == [","] and k + span + 1 < len(tokens):
-        more = _actor_end(doc, tokens, k + span + 1)  # "Thủ tướng Chính phủ, Phó Thủ tướng"
+        more = _actor_end(ends, tokens, k + span + 1)  # "Thủ tướng Chính phủ, Phó Thủ tướng"
         if not more:
             break
         span += 1 + more
@@ -142,7 +150,8 @@ def _skip_addressee(doc: Doc, tokens: _Tokens, k: int, words: TopicWords,
     return k
 
 
-def _object_start(doc: Doc, tokens: _Tokens, words: TopicWords) -> Optional[int]:
+def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
+                  words: TopicWords) -> Optional[int]:  # fmt: skip
     k = 0
     while k < len(tokens):
         outcome = tokens.match(k, words.outcome_leads)
@@ -163,7 +172,7 @@ def _object_start(doc: Doc, tokens: _Tokens, words: TopicWords) -> Optional[int]
         k = _skip_all(tokens, k, words.adverbs + words.prepositions)
         if not addressing:
             break
-        after = _skip_addressee(doc, tokens, k, words, report)
+        after = _skip_addressee(ends, tokens, k, words, report)
         if after == k:
             break
         k = after
@@ -171,7 +180,8 @@ def _object_start(doc: Doc, tokens: _Tokens, words: TopicWords) -> Optional[int]
     return k if k < len(tokens) else None
 
 
-def _object_end(doc: Doc, tokens: _Tokens, start: int, words: TopicWords) -> int:
+def _object_end(ends: dict[int, list[int]], tokens: _Tokens, start: int,
+                words: TopicWords) -> int:  # fmt: skip
     end = len(tokens)
     for k in range(start + 1, len(tokens)):
         comma = tokens.low[k - 1] == ","
@@ -184,7 +194,7 @@ def _object_end(doc: Doc, tokens: _Tokens, start: int, words: TopicWords) -> int
             break
     for k in range(start + 1, end):  # "bàn giao mặt bằng cho Bộ Giao thông vận tải"
         n = tokens.match(k, words.recipient_prepositions)
-        if n and k + n < end and k + n + _actor_end(doc, tokens, k + n) == end:
+        if n and k + n < end and k + n + _actor_end(ends, tokens, k + n) == end:
             end = k
             break
     while end > start + 1:
@@ -199,17 +209,24 @@ def _object_end(doc: Doc, tokens: _Tokens, start: int, words: TopicWords) -> int
     return end
 
 
-def object_topic(doc: Doc, start_char: int, end_char: int) -> Optional[tuple[int, int]]:
+def object_topic(doc: Doc, start_char: int, end_char: int,
+                 ends: Optional[dict[int, list[int]]] = None) -> Optional[tuple[int, int]]:
     """Character offsets of the topic read from the action at [start_char, end_char), or
-    None when the action names no subject matter."""
+    None when the action names no subject matter. ``ends`` (:func:`actor_ends`) saves
+    reading the Doc's actor spans again for every directive."""
     words = topic_words()
-    tokens = _Tokens([t for t in doc if t.idx >= start_char and t.idx + len(t.text) <= end_char])
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None:
+        return None
+    tokens = _Tokens([t for t in span if t.idx >= start_char
+                      and t.idx + len(t.text) <= end_char])  # fmt: skip
     if len(tokens) < 2:
         return None
-    start = _object_start(doc, tokens, words)
+    ends = actor_ends(doc) if ends is None else ends
+    start = _object_start(ends, tokens, words)
     if start is None:
         return None
-    end = _object_end(doc, tokens, start, words)
+    end = _object_end(ends, tokens, start, words)
     if end <= start:
         return None
     first, last = tokens.tokens[start], tokens.tokens[end - 1]

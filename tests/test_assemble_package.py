@@ -77,3 +77,33 @@ def test_clause_context_is_typed():
     contexts = list(doc._.clause_context.values())
     assert contexts and all(isinstance(c, ClauseContext) for c in contexts)
     assert contexts[0].actor is not None and isinstance(contexts[0].may_direct, bool)
+
+
+def test_the_refiner_writes_what_the_index_reads():
+    from extractor.assemble.index import ACTORS_KEY, CUES_KEY, IN_CONTEXT_KEY, doc_index
+
+    doc = _doc("Bàn giao mặt bằng. Giao các Bộ: Tài chính, Xây dựng rà soát các quy định.")
+    assert {IN_CONTEXT_KEY, CUES_KEY, ACTORS_KEY} <= set(doc.spans)
+    # "Bàn giao": the cue's context word keeps it out; the list grows over both ministries.
+    assert [s.text for s in doc.spans[IN_CONTEXT_KEY] if s.label_ == "assign"] == ["Giao"]
+    actors = [s.text for s in doc.spans[ACTORS_KEY]]
+    assert "các Bộ: Tài chính, Xây dựng" in actors
+    ix = doc_index(doc)
+    assert {s.text for s in ix.actors.values()} == set(actors)
+
+
+def test_list_growth_reads_the_document_date(monkeypatch):
+    import datetime as dt
+
+    from extractor.gazetteer import Gazetteer
+
+    seen = []
+    real = Gazetteer.member_count
+
+    def spy(self, surface, on=None):
+        seen.append(on)
+        return real(self, surface, on)
+
+    monkeypatch.setattr(Gazetteer, "member_count", spy)
+    _doc("Hà Nội, ngày 15 tháng 3 năm 2024\nGiao các Bộ: Tài chính, Xây dựng rà soát quy định.")
+    assert seen and set(seen) == {dt.date(2024, 3, 15)}

@@ -336,11 +336,15 @@ def test_report_lists_a_malformed_json_as_skipped(tmp_path):
 def test_a_text_over_a_million_characters_is_extracted_not_an_internal_error():
     from extractor.api import extract_text
 
-    block = "\n".join(f"{i}. Giao Sở Tài chính số {i} rà soát định mức chi phí của dự án {i}."
-                      for i in range(14_000))  # fmt: skip
+    report = ("Năm {i}, tổng thu ngân sách trên địa bàn đạt {i} tỷ đồng, tăng so với cùng kỳ; "
+              "nhiều công trình hạ tầng đã hoàn thành và đưa vào sử dụng.")  # fmt: skip
+    lines = [report.format(i=i) if i % 60 else
+             f"Giao Sở Tài chính số {i} rà soát định mức chi phí của dự án {i}."
+             for i in range(8_000)]  # fmt: skip
+    block = "\n".join(lines)
     assert len(block) > 1_000_000  # spaCy's own max_length
     doc = extract_text(block, mode="rules")
-    assert len(doc.directives) >= 13_000
+    assert len(doc.directives) >= 130
 
 
 def test_a_text_over_the_character_limit_is_refused_clearly():

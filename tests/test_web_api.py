@@ -238,7 +238,7 @@ def test_add_a_missed_directive(client):
     assert r.status_code == 201, r.text
     added = r.json()["directive"]
     assert added["action"] == {"text": "tăng trưởng kinh tế", "start": start, "end": end,
-                               "source": "review.added"}  # fmt: skip
+                               "source": "review.added", "origin": None}  # fmt: skip
     assert added["evidence"]["text"] == "Năm 2020, tăng trưởng kinh tế đạt 2,9%."
     assert added["actor"]["text"] == "Bộ Tài chính"
     assert added["deadline"]["date"] == "2021-09-30"

@@ -4,7 +4,7 @@ data (each cue's ``modality``, required by the cue-function table where it matte
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from spacy.tokens import Token
@@ -171,9 +171,7 @@ def _inherit(c: Clause, s: SentenceState) -> None:
 
 
 def _handed(ref: Optional[Ref], origin: Origin) -> Optional[Ref]:
-    if ref is None or ref.origin != Origin.own:
-        return ref  # handed on already: it keeps where it first came from
-    return replace(ref, origin=origin)
+    return None if ref is None else ref.handed(origin)
 
 
 def _completion_tail(readings: list[Clause], records: list[DirectiveRecord]) -> None:
@@ -216,9 +214,10 @@ def record(c: Clause, evidence: Ref, issuer, modality: str, confidence: float,
     if c.purpose is not None:
         p0, p1 = c.purpose
         purpose = Ref(c.tokens[p0].idx, end_of(c.tokens[p1 - 1]), "purpose.de_clause")
+    confidence = round(max(0.05, min(confidence, 0.99)), 2)
     return DirectiveRecord(
         evidence=evidence, action=action, modality=modality, actor=c.actor, issuer=issuer,
         coactors=c.coactors, topic=c.topic, purpose=purpose, report_to=c.report_to,
-        deadline=c.deadline or c.urgent, confidence=round(max(0.05, min(confidence, 0.99)), 2),
-        rules=rules,
+        deadline=c.deadline or c.urgent, confidence=confidence, rules=rules,
+        rule_confidence=confidence,
     )

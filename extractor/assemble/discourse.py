@@ -71,7 +71,8 @@ def _open_heading_frame(block, state: WalkState, doc: Doc, ix: DocIndex) -> None
             t_start += 1
         parent = state.frames[-1] if state.frames else None
         state.frames.append(Frame(block.level, topic=Ref(t_start, heading_end, topic[0].id),
-                                  actor=parent.actor if parent else None,
+                                  actor=parent.actor.handed(parent.origin)
+                                  if parent and parent.actor else None,
                                   directive=parent.directive if parent else False,
                                   rule="frame.topic_heading"))  # fmt: skip
 

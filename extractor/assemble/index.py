@@ -14,22 +14,71 @@ from ..rules import longest_spans
 from .clauses import sentence_tokens, split_clauses
 from .table import table
 
+IN_CONTEXT_KEY = "cues.in_context"  # the cues their neighbouring words allow (cue_filter)
+CUES_KEY = "cues.kept"  # the cues that count, by the actor refiner
+ACTORS_KEY = "actors.refined"  # the actors, lists grown and tails attached
 
-class DocIndex:
-    """Cues, actors and deadlines of a Doc, indexed by the token they start at."""
+
+class SpanIndex:
+    """Cues and actors by the token they start at, and the questions asked of them."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
         self.text = text_of(doc)
         self.audience_ids = audience_groups()
-        self._sentences: dict[tuple[int, int], tuple[list[Token], list[list[Token]]]] = {}
-        self._leaders: dict[tuple[int, int], bool] = {}
-        lex = cue_lexicon().by_id()
         self.cues: dict[int, list[tuple[Cue, Span]]] = {}
-        for span in doc.spans.get("cues", []):
-            cue = lex.get(span.id_)
-            if cue is not None and _cue_applies(cue, span):
-                self.cues.setdefault(span.start, []).append((cue, span))
+        self.actors: dict[int, Span] = {}
+
+    def actor_start_after(self, i: int) -> Optional[int]:
+        """Start of the actor right after token i, past 'cho', honorifics and fillers."""
+        doc = self.doc
+        while i < len(doc):
+            tok = doc[i]
+            hit = self.cue(i, {"honorific", "filler"}) if i in self.cues else None
+            if hit is not None and (i not in self.actors or len(hit[1]) > len(self.actors[i])):
+                i = hit[1].end  # "các đồng chí ở Sở Y tế": past the honorific
+            elif i in self.actors:
+                break
+            elif tok.is_space or tok.lower_ in table().before_actor:
+                i += 1
+            else:
+                return None
+        if i >= len(doc):
+            return None
+        # "các đồng chí ở Sở Y tế": the body named after the audience is the actor.
+        if self.actors[i].id_ in self.audience_ids:
+            j = self.actors[i].end
+            while j < len(doc) and doc[j].is_space:
+                j += 1
+            if self.cue(j, {"honorific"}) is not None:
+                inner = self.actor_start_after(j)
+                if inner is not None:
+                    return inner
+        return i
+
+    def cue(self, i: int, functions) -> Optional[tuple[Cue, Span]]:
+        if i not in self.cues:  # most tokens start no cue
+            return None
+        for cue, span in self.cues[i]:
+            if cue.function in functions:
+                return cue, span
+        return None
+
+
+
+class ActorRefiner(SpanIndex):
+    """The rule work on the rulers' spans (run by the ``actor_refiner`` component): cues
+    in context (``not_after``/``not_before``), the longest actors, factored lists grown
+    over the items the gazetteer knows, qualifying tails attached, then the assigning cues
+    that have no actor after them dropped."""
+
+    def __init__(self, doc: Doc):
+        super().__init__(doc)
+        lex = cue_lexicon().by_id()
+        if IN_CONTEXT_KEY not in doc.spans:
+            doc.spans[IN_CONTEXT_KEY] = cues_in_context(doc)
+        for span in doc.spans[IN_CONTEXT_KEY]:
+            self.cues.setdefault(span.start, []).append((lex[span.id_], span))
         self.actors = {s.start: s for s in longest_spans(doc.spans.get("actors", []))}
         self._extend_lists()
         for start, actor in list(self.actors.items()):
@@ -46,23 +95,14 @@ class DocIndex:
             entries = [(c, s) for c, s in entries if not c.actor_after or self._actor_after(s)]
             entries.sort(key=lambda e: -len(e[1]))
             self.cues[start] = entries
-        self.deadlines = {s.start: s for s in longest_spans(doc.spans.get("deadlines", []))}
-        self.frame_tokens = {
-            i
-            for entries in self.cues.values()
-            for cue, span in entries
-            if cue.function in table().frame
-            for i in range(span.start, span.end)
-        }
-        self.leader_titles = leader_titles()
 
-    def sentence(self, start: int, end: int) -> tuple[list[Token], list[list[Token]]]:
-        """A sentence's tokens (outside skipped regions) and its clauses, made once and
-        shared by the assembler and the model's sentence views."""
-        if (start, end) not in self._sentences:
-            tokens = sentence_tokens(self.doc, start, end, self.doc._.skipped or [])
-            self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
-        return self._sentences[start, end]
+    def write(self) -> None:
+        """The refined spans as span groups (the starts of the cue lists kept too: a token
+        whose cues were all dropped still starts one)."""
+        doc = self.doc
+        doc.spans[ACTORS_KEY] = list(self.actors.values())
+        doc.spans[CUES_KEY] = [s for entries in self.cues.values() for _, s in entries]
+        doc.spans[CUES_KEY].attrs["starts"] = list(self.cues)
 
     def _extend_lists(self) -> None:
         """Grow "các Bộ Tài chính, Lao động - ..." over every item the gazetteer knows.
@@ -70,10 +110,8 @@ class DocIndex:
         Names hold "và" and commas, so the list is cut only where the gazetteer
         says a name ends: each extension must add a member.
         """
-        from ..gazetteer import get_gazetteer
-
         doc = self.doc
-        members_of = get_gazetteer().member_count
+        members_of = self._members_counter()
         t = table()
         for start, actor in list(self.actors.items()):
             if t.plural.isdisjoint(actor.text.lower().split()[:3]) and ":" not in actor.text:
@@ -104,6 +142,16 @@ class DocIndex:
                     self.actors.pop(i, None)
                 self.actors[start] = span
 
+    def _members_counter(self):
+        """How many bodies a list mention names, read on the document date (the metadata
+        stage ran before; today without one)."""
+        from ..gazetteer import get_gazetteer
+
+        meta = self.doc._.metadata
+        on = meta.date if meta is not None else None
+        gazetteer = get_gazetteer()
+        return lambda text: gazetteer.member_count(text, on)
+
     def _tail_after(self, i: int) -> Optional[Span]:
         while i < len(self.doc) and self.doc[i].is_space:
             i += 1
@@ -115,40 +163,41 @@ class DocIndex:
     def _actor_after(self, span: Span) -> bool:
         return self.actor_start_after(span.end) is not None
 
-    def actor_start_after(self, i: int) -> Optional[int]:
-        """Start of the actor right after token i, past 'cho', honorifics and fillers."""
-        doc = self.doc
-        while i < len(doc):
-            tok = doc[i]
-            hit = self.cue(i, {"honorific", "filler"}) if i in self.cues else None
-            if hit is not None and (i not in self.actors or len(hit[1]) > len(self.actors[i])):
-                i = hit[1].end  # "các đồng chí ở Sở Y tế": past the honorific
-            elif i in self.actors:
-                break
-            elif tok.is_space or tok.lower_ in ("cho", ":", ","):
-                i += 1
-            else:
-                return None
-        if i >= len(doc):
-            return None
-        # "các đồng chí ở Sở Y tế": the body named after the audience is the actor.
-        if self.actors[i].id_ in self.audience_ids:
-            j = self.actors[i].end
-            while j < len(doc) and doc[j].is_space:
-                j += 1
-            if self.cue(j, {"honorific"}) is not None:
-                inner = self.actor_start_after(j)
-                if inner is not None:
-                    return inner
-        return i
 
-    def cue(self, i: int, functions) -> Optional[tuple[Cue, Span]]:
-        if i not in self.cues:  # most tokens start no cue
-            return None
-        for cue, span in self.cues[i]:
-            if cue.function in functions:
-                return cue, span
-        return None
+
+class DocIndex(SpanIndex):
+    """Cues, actors and deadlines of a rule-processed Doc, indexed by the token they start
+    at: read from the span groups the actor refiner wrote, no rule work done here."""
+
+    def __init__(self, doc: Doc):
+        super().__init__(doc)
+        self._sentences: dict[tuple[int, int], tuple[list[Token], list[list[Token]]]] = {}
+        self._leaders: dict[tuple[int, int], bool] = {}
+        if CUES_KEY not in doc.spans:  # a Doc the refiner did not see (a test's)
+            ActorRefiner(doc).write()
+        lex = cue_lexicon().by_id()
+        group = doc.spans[CUES_KEY]
+        self.cues = {start: [] for start in group.attrs.get("starts", [])}
+        for span in group:
+            self.cues.setdefault(span.start, []).append((lex[span.id_], span))
+        self.actors = {s.start: s for s in doc.spans[ACTORS_KEY]}
+        self.deadlines = {s.start: s for s in longest_spans(doc.spans.get("deadlines", []))}
+        self.frame_tokens = {
+            i
+            for entries in self.cues.values()
+            for cue, span in entries
+            if cue.function in table().frame
+            for i in range(span.start, span.end)
+        }
+        self.leader_titles = leader_titles()
+
+    def sentence(self, start: int, end: int) -> tuple[list[Token], list[list[Token]]]:
+        """A sentence's tokens (outside skipped regions) and its clauses, made once and
+        shared by the assembler and the model's sentence views."""
+        if (start, end) not in self._sentences:
+            tokens = sentence_tokens(self.doc, start, end, self.doc._.skipped or [])
+            self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
+        return self._sentences[start, end]
 
     def is_leader(self, span: Span) -> bool:
         key = (span.start, span.end)
@@ -179,6 +228,14 @@ def _cue_applies(cue: Cue, span: Span) -> bool:
     if prev and (prev[0] in cue.not_after or " ".join(reversed(prev)) in cue.not_after):
         return False
     return _next_word(span) not in cue.not_before
+
+
+def cues_in_context(doc: Doc) -> list[Span]:
+    """The rulers' cues whose neighbouring words allow them (``not_after``/``not_before``:
+    "giao" not in "bàn giao", "được giao")."""
+    lex = cue_lexicon().by_id()
+    return [span for span in doc.spans.get("cues", [])
+            if (cue := lex.get(span.id_)) is not None and _cue_applies(cue, span)]  # fmt: skip
 
 
 def audience_groups() -> frozenset:

@@ -3,7 +3,7 @@ frames and directive records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Optional
 
@@ -26,18 +26,26 @@ class Origin(str, Enum):
 @dataclass
 class Ref:
     """A character span with the rule that produced it. ``origin`` says where the role
-    came from and ``urgent`` marks a bare urgency ("khẩn trương", no date); neither takes
-    part in comparisons."""
+    came from, ``detector`` the rule or pattern that found the span (an actor pattern id,
+    a cue or deadline rule id), ``urgent`` marks a bare urgency ("khẩn trương", no date);
+    none of them takes part in comparisons."""
 
     start: int
     end: int
     rule: str
     origin: Origin = field(default=Origin.own, compare=False)
     urgent: bool = field(default=False, compare=False)
+    detector: Optional[str] = field(default=None, compare=False)
+
+    def handed(self, origin: Origin) -> Ref:
+        """The span handed down to another clause: it says where it came from (a span
+        handed on already keeps where it first came from)."""
+        return self if self.origin != Origin.own else replace(self, origin=origin)
 
     @classmethod
     def of(cls, span: Span, rule: str, urgent: bool = False) -> Ref:
-        return cls(span.start_char, span.end_char, rule, urgent=urgent)
+        return cls(span.start_char, span.end_char, rule, urgent=urgent,
+                   detector=span.id_ or None)  # fmt: skip
 
 
 @dataclass
@@ -56,6 +64,9 @@ class DirectiveRecord:
     confidence: float = 0.5
     rules: list[str] = field(default_factory=list)
     sector: Optional[SectorReading] = None  # set by the sector classifier
+    # What each side said before the vote (hybrid) combined them into ``confidence``.
+    rule_confidence: Optional[float] = None
+    model_confidence: Optional[float] = None
 
 
 @dataclass

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from typing import Optional
 
@@ -208,7 +209,7 @@ def join_actors(tokens: list[Token], p: int, ix: DocIndex, c: Clause) -> int:
         nxt = ix.actors.get(tokens[p + 1].i)
         if nxt is None:
             break
-        c.actor = Ref(c.actor.start, nxt.end_char, c.actor.rule)
+        c.actor = replace(c.actor, end=nxt.end_char)  # the first body's detector stays
         p += 1
         while p < n and tokens[p].i < nxt.end:
             p += 1

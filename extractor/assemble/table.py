@@ -30,6 +30,7 @@ class _Table:
     list_inner: frozenset  # separators inside a factored list
     coactor_sep: frozenset  # between coactors
     plural: frozenset
+    before_actor: frozenset  # "cho", ":" and "," between an assigning cue and its actor
     new_action: frozenset
     leading_fillers: frozenset
     before_action: frozenset
@@ -50,7 +51,8 @@ def table() -> _Table:
         governs={f.id: f.governs.value for f in cf.functions if f.governs is not None},
         comma_and=comma_and, list_next=comma_and | {":", "-", "–", "&"},
         list_inner=comma_and | {":"}, coactor_sep=comma_and | set(w.coactor_joiners),
-        plural=frozenset(w.plural), new_action=frozenset(w.new_action),
+        plural=frozenset(w.plural), before_actor=frozenset((*w.before_actor, ":", ",")),
+        new_action=frozenset(w.new_action),
         leading_fillers=frozenset(w.leading_fillers), before_action=frozenset(w.before_action),
         first_person=frozenset(w.first_person), announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),

@@ -1,10 +1,11 @@
-"""Pipeline components that read the whole document after the rules: its metadata, the
-bodies its actors name, the dates its deadlines mean. Importing registers the factories;
-``pipeline.cfg`` gives the order."""
+"""Pipeline components after the rulers: cue filtering and actor refinement, the
+document's metadata, the bodies its actors name, the dates its deadlines mean. Importing
+registers the factories; ``pipeline.cfg`` gives the order."""
 
 from __future__ import annotations
 
 from . import (  # noqa: F401
+    actors,
     deadline_reader,
     entity_resolver,
     language_check,

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..assemble.records import Ref
-from ..topic import RULE, object_topic
+from ..topic import RULE, actor_ends, object_topic
 
 
 class TopicReader:
@@ -18,9 +18,10 @@ class TopicReader:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        ends = actor_ends(doc)
         for rec in doc._.directives or []:
             if rec.topic is None:
-                found = object_topic(doc, rec.action.start, rec.action.end)
+                found = object_topic(doc, rec.action.start, rec.action.end, ends)
                 if found is not None:
                     rec.topic = Ref(found[0], found[1], RULE)
         return doc

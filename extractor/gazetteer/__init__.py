@@ -74,6 +74,13 @@ class Gazetteer:
         """
         return surface_forms(self.index, acronyms)
 
+    def pattern_id(self, form: str) -> str:
+        """The SpanRuler id of a listed name: ``gazetteer:<entry id>`` when the name
+        belongs to one entry, ``gazetteer`` when it is shared (an old and a new province)
+        or names no entry (a department, a bare provincial head)."""
+        ids = {h.entry.id for h in self.index.names.get(key(form), ())}
+        return f"gazetteer:{ids.pop()}" if len(ids) == 1 else "gazetteer"
+
     def span_patterns(self) -> list[dict]:
         """SpanRuler patterns for generic actor forms (``span_patterns.jsonl``)."""
         return [{"label": p.label, "id": p.id, "pattern": p.pattern}

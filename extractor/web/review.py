@@ -352,11 +352,13 @@ def _modality(value) -> str:
                           "Loại chỉ đạo không hợp lệ.") from None  # fmt: skip
 
 
-def _sector(value) -> str:
-    if value not in sector_labels():
-        raise ReviewError(f"sector {value!r} is not one of " + ", ".join(sector_labels()),
+def _sector(value) -> dict:
+    """The clerk's sector (an id of the list) as the contract's sector object."""
+    labels = sector_labels()
+    if value not in labels:
+        raise ReviewError(f"sector {value!r} is not one of " + ", ".join(labels),
                           "Lĩnh vực không có trong danh mục.")  # fmt: skip
-    return value
+    return {"id": value, "label": labels[value], "confidence": 1.0, "source": "review"}
 
 
 def _doc_date(stored: StoredDocument) -> Optional[dt.date]:

@@ -57,14 +57,13 @@ class Job:
 
 def run_job(job: Job, mode: str) -> dict:
     """Read and extract one job; raises :class:`~extractor.readers.ReadError` for bad input."""
-    from ..api import extract_text
+    from ..api import extract_text, source_of
     from ..readers import read_bytes
     from ..schema import Source
 
     if job.text is None:
         raw = read_bytes(job.data, name=job.name or "upload", max_bytes=job.max_bytes)
-        source = Source(path=job.name, sha256=raw.sha256, format=raw.format, chars=0,
-                        encoding=raw.encoding)  # fmt: skip
+        source = source_of(raw, job.name)
         text, warnings = raw.text, raw.warnings
     else:
         import hashlib

@@ -286,7 +286,7 @@ function deadlineText(deadline) {
 function originalText(field, value) {
   if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return "(trống)";
   if (field === "modality") return MODALITY[value] || value;
-  if (field === "sector") return SECTORS[value] || value;
+  if (field === "sector") return sectorName(value);
   if (field === "deadline") return deadlineText(value);
   if (field === "coactors") return value.map(entityPlain).join("; ");
   return value.text || "";
@@ -324,7 +324,7 @@ function renderList(doc) {
         fieldRow("Báo cáo cho", "f-report-to", entityText(d.report_to)),
         fieldRow("Thời hạn", "f-deadline", deadlineText(d.deadline)),
         fieldRow("Loại chỉ đạo", "f-modality", MODALITY[d.modality] || d.modality),
-        d.sector ? fieldRow("Lĩnh vực", "f-sector", SECTORS[d.sector] || d.sector) : null,
+        d.sector ? fieldRow("Lĩnh vực", "f-sector", sectorName(d.sector)) : null,
         fieldRow("Độ tin cậy", "f-confidence", fmtNumber(d.confidence, 2)),
         r.reviewer ? fieldRow("Người duyệt", "f-reviewer", `${r.reviewer}, ${formatTime(r.reviewed_at)}`) : null),
       corrected,
@@ -442,6 +442,10 @@ function modalitySelect(value, id) {
     Object.entries(MODALITY).map(([k, v]) => el("option", { value: k, selected: k === value }, v)));
 }
 
+// A sector is {id, label, confidence, source} (read by the extractor or set by the clerk).
+function sectorId(sector) { return sector ? (sector.id || sector) : ""; }
+function sectorName(sector) { return sector ? (sector.label || SECTORS[sectorId(sector)] || sectorId(sector)) : ""; }
+
 function sectorSelect(value, id) {
   return el("select", { id, name: "sector" }, el("option", { value: "" }, "(chưa chọn)"),
     Object.entries(SECTORS).map(([k, v]) => el("option", { value: k, selected: k === value }, v)));
@@ -474,7 +478,7 @@ function toggleEdit(d) {
     el("label", { for: "e-modality-" + d.id }, "Loại chỉ đạo"),
     modalitySelect(d.modality, "e-modality-" + d.id),
     el("label", { for: "e-sector-" + d.id }, "Lĩnh vực"),
-    sectorSelect(d.sector || "", "e-sector-" + d.id),
+    sectorSelect(sectorId(d.sector), "e-sector-" + d.id),
     el("div", { class: "buttons" },
       el("button", { type: "submit", class: "primary save" }, "Lưu sửa đổi"),
       el("button", { type: "button", onclick: () => { form.remove(); focusDirective(d.id); } }, "Hủy")));
@@ -503,7 +507,7 @@ function changedFields(d, els) {
   const date = dateField(els.deadline_date, "Hạn");
   if (date !== (d.deadline && d.deadline.date ? d.deadline.date : "")) fields.deadline_date = date || null;
   if (els.modality.value !== d.modality) fields.modality = els.modality.value;
-  if (els.sector.value !== (d.sector || "")) fields.sector = els.sector.value || null;
+  if (els.sector.value !== sectorId(d.sector)) fields.sector = els.sector.value || null;
   return fields;
 }
 
