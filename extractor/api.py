@@ -159,11 +159,19 @@ def extract_texts(
             text, source = _prepare(raw_text, source)
             doc = pipeline.make_doc(text)
             doc._.given_date = doc_date  # read by the metadata stage
+            doc._.published = _iso_date(source._published)
             yield doc, (source, tuple(warnings))
 
     pairs = pipeline.pipe(docs(), as_tuples=True, batch_size=batch_size)
     for doc, (source, warnings) in pairs:
         yield _document(doc, source, warnings, doc_date=doc_date, mode=mode, with_text=with_text)
+
+
+def _iso_date(value: Optional[str]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _prepare(raw_text: str, source: Optional[Source]) -> tuple[str, Source]:
@@ -250,8 +258,10 @@ def read_file(path: Union[str, os.PathLike]) -> tuple[str, Source, tuple[str, ..
 def source_of(raw, path: Optional[str]) -> Source:
     """The one Source builder for a read file (:class:`extractor.readers.RawDocument`):
     ``chars`` is filled once the text is normalized."""
-    return Source(path=path, sha256=raw.sha256, format=raw.format, chars=0,
-                  encoding=raw.encoding)  # fmt: skip
+    source = Source(path=path, sha256=raw.sha256, format=raw.format, chars=0,
+                    encoding=raw.encoding)  # fmt: skip
+    source._published = raw.published
+    return source
 
 
 def extract(

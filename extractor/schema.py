@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = "1.0"
 
@@ -174,6 +174,9 @@ class Source(_Model):
     format: str
     chars: int = Field(ge=0, description="Length of the normalized text.")
     encoding: Optional[str] = None
+    # The page's own publication date (HTML), ISO; not in the output: the document date
+    # falls back on it when the text gives none.
+    _published: Optional[str] = PrivateAttr(default=None)
 
 
 class SkippedRegion(Span):
