@@ -211,6 +211,7 @@ def extract_texts(
             text, source = _prepare(raw_text, source)
             doc = pipeline.make_doc(text)
             doc._.given_date = on  # read by the metadata stage
+            doc._.published = _iso_date(source._published)
             yield doc, (source, tuple(warnings))
 
     pairs = pipeline.pipe(docs(), as_tuples=True, batch_size=batch_size)
@@ -225,6 +226,13 @@ def _item(item: TextItem) -> tuple[str, Optional[Source], tuple[str, ...]]:
         return item
     raise TypeError(f"extract_texts takes texts or (text, source, warnings) tuples, not "
                     f"{type(item).__name__}")  # fmt: skip
+
+
+def _iso_date(value: Optional[str]) -> Optional[dt.date]:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _prepare(raw_text: str, source: Optional[Source]) -> tuple[str, Source]:
@@ -315,8 +323,10 @@ def read_file(path: Union[str, os.PathLike[str]]) -> tuple[str, Source, tuple[st
 def source_of(raw, path: Optional[str]) -> Source:
     """The one Source builder for a read file (:class:`extractor.readers.RawDocument`):
     ``chars`` is filled once the text is normalized."""
-    return Source(path=path, sha256=raw.sha256, format=raw.format, chars=0,
-                  encoding=raw.encoding)  # fmt: skip
+    source = Source(path=path, sha256=raw.sha256, format=raw.format, chars=0,
+                    encoding=raw.encoding)  # fmt: skip
+    source._published = raw.published
+    return source
 
 
 def extract(

@@ -11,6 +11,7 @@ DOC_ATTRS = {
     "clause_context": None,  # {clause start char: assemble.ClauseContext}
     "text": None,  # the text the tokenizer was given (== Doc.text)
     "given_date": None,  # the document date the user gave (datetime.date), before the pipeline
+    "published": None,  # the page's publication date (HTML, datetime.date), before the pipeline
     "metadata": None,  # metadata.Metadata, its date the document date
     "resolutions": None,  # {actor surface: gazetteer.Resolution}
     "deadline_values": None,  # {deadline surface: deadlines.DeadlineValue}

@@ -73,8 +73,10 @@ def _issuing_body(text: str) -> Optional[Found]:
     return Found(lines[0][0], lines[-1][1], "meta.issuing_body_caps")
 
 
-def read_metadata(doc: Doc, doc_date: Optional[dt.date] = None) -> Metadata:
-    """Metadata of a processed Doc; ``doc_date`` (from the user) wins over the text."""
+def read_metadata(doc: Doc, doc_date: Optional[dt.date] = None,
+                  published: Optional[dt.date] = None) -> Metadata:  # fmt: skip
+    """Metadata of a processed Doc; ``doc_date`` (from the user) wins over the text, and
+    ``published`` (an HTML page's own date) is used when neither gives one."""
     text = text_of(doc)
     skipped = doc._.skipped or []
     rules = _rules()
@@ -98,6 +100,8 @@ def read_metadata(doc: Doc, doc_date: Optional[dt.date] = None) -> Metadata:
         meta.date = doc_date
     elif meta.date is None and meta.meeting_date is not None:
         meta.date = meta.meeting_date
+    elif meta.date is None and published is not None:
+        meta.date = published
     return meta
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Final, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION: Final = "1.1"  # and the Literal of Document.schema_version
 # Earlier versions whose outputs are still read (the report, a review store): the same
@@ -219,6 +219,9 @@ class Source(_Model):
     format: SourceFormat = Field(description="The format read; text: a string given directly.")
     chars: int = Field(ge=0, description="Length of the normalized text.")
     encoding: Optional[str] = None
+    # The page's own publication date (HTML), ISO; not in the output: the document date
+    # falls back on it when the text gives none.
+    _published: Optional[str] = PrivateAttr(default=None)
 
 
 class SkippedRegion(Span):

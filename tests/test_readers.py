@@ -575,3 +575,15 @@ def test_read_error_kinds_are_checked():
         ReadError("nonsense", "x.txt", "detail")
     error = pickle.loads(pickle.dumps(copy.copy(ReadError("empty", "x.txt", "two\nlines"))))
     assert (str(error), error.kind, error.path) == ("x.txt: two lines", "empty", "x.txt")
+
+
+def test_html_publication_date_is_the_document_date_when_the_text_gives_none(tmp_path):
+    from extractor.api import extract_texts, read_file
+
+    body = ("<h1>Kết luận của Bộ trưởng</h1>\n<p>Giao Vụ Pháp chế rà soát các quy định, "
+            "hoàn thành trước ngày 30/6.</p>")  # fmt: skip
+    path = write(tmp_path, "news.html", HTML_PAGE.format(body=body).encode("utf-8"))
+    (doc,) = extract_texts([read_file(path)], mode="rules")
+    assert doc.document.date == "2021-05-14"
+    assert [d.deadline.date for d in doc.directives] == ["2021-06-30"]
+    assert "_published" not in doc.source.model_dump_json()

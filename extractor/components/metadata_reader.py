@@ -1,6 +1,7 @@
 """spaCy component: ``doc._.metadata`` (số ký hiệu, date, issuing body, meeting), the
 document date known before the stages that need it. The date the user gave comes in on
-``doc._.given_date`` and wins over the text."""
+``doc._.given_date`` and wins over the text; an HTML page's publication date
+(``doc._.published``) is the last resort."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class MetadataReader:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.metadata = read_metadata(doc, doc._.given_date)
+        doc._.metadata = read_metadata(doc, doc._.given_date, published=doc._.published)
         return doc
 
 
