@@ -371,7 +371,10 @@ def already_done(job: Job, outdir: Path, options: dict) -> bool:
         return False
     if not isinstance(old, dict) or not isinstance(old.get("source"), dict):
         return False
+    from .schema import SCHEMA_VERSION
+
     return (old.get("extractor_version") == __version__
+            and old.get("schema_version") == SCHEMA_VERSION
             and old.get("options") == recorded_options(options)
             and old["source"].get("sha256") == _sha256_file(job.path))  # fmt: skip
 

@@ -14,12 +14,19 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .schema import Deadline, Directive, Document, Entity, Sector, Span
+from .schema import (
+    JSON_SCHEMA_DIALECT,
+    Deadline,
+    Directive,
+    Document,
+    Entity,
+    Sector,
+    Span,
+    json_schema,
+)
 
 REVIEWED_SCHEMA_VERSION = "1.0-reviewed"
-JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_ID = "urn:vn-directive-extractor:schema:document:{version}"
-REVIEWED_SCHEMA_ID = "urn:vn-directive-extractor:schema:reviewed-document:{version}"
+REVIEWED_SCHEMA_ID = f"urn:vn-directive-extractor:reviewed-document:{REVIEWED_SCHEMA_VERSION}"
 STATUSES = ("pending", "accepted", "rejected")
 
 
@@ -95,21 +102,15 @@ class ReviewedDocument(Document):
     review: Optional[DocumentReview] = None
 
 
-def _published(schema: dict, schema_id: str) -> dict:
-    return {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_id, **schema}
-
-
 def document_json_schema() -> dict:
     """JSON Schema of the extractor's output, with ``$schema`` and ``$id``."""
-    from .schema import SCHEMA_VERSION
-
-    return _published(Document.model_json_schema(), SCHEMA_ID.format(version=SCHEMA_VERSION))
+    return json_schema()
 
 
 def reviewed_json_schema() -> dict:
     """JSON Schema of a reviewed export (``extractor schema --reviewed``)."""
-    schema_id = REVIEWED_SCHEMA_ID.format(version=REVIEWED_SCHEMA_VERSION)
-    return _published(ReviewedDocument.model_json_schema(), schema_id)
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": REVIEWED_SCHEMA_ID,
+            **ReviewedDocument.model_json_schema()}  # fmt: skip
 
 
 @cache

@@ -84,10 +84,10 @@ def test_an_installed_copy_is_found_inside_the_package(monkeypatch, tmp_path):
 
 def test_setup_py_copies_the_models_folder_into_the_package():
     text = (ROOT / "setup.py").read_text(encoding="utf-8")
-    assert '"models" / "directives"' in text
-    assert f'("extractor", "{resources.TRAINED_DIR}", "directives")' in text
+    assert 'SHIPPED = ("directives", "sectors")' in text
+    assert f'"extractor", "{resources.TRAINED_DIR}", name' in text
     manifest = (ROOT / "MANIFEST.in").read_text(encoding="utf-8")
-    assert "graft models/directives" in manifest
+    assert "graft models/directives" in manifest and "graft models/sectors" in manifest
 
 
 def test_license_and_type_marker_ship():

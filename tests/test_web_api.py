@@ -220,7 +220,8 @@ def test_every_field_can_be_corrected(client):
     assert d["issuer"]["text"] == "Phó Thủ tướng"
     assert [c["text"] for c in d["coactors"]] == ["Bộ Nội vụ", "Bộ Tư pháp"]
     assert d["topic"]["text"] == "thuế" and d["purpose"]["text"] == "minh bạch"
-    assert d["report_to"]["text"] == "Chính phủ" and d["sector"] == "y_te"
+    assert d["report_to"]["text"] == "Chính phủ" and d["sector"]["id"] == "y_te"
+    assert d["sector"]["source"] == "review" and d["sector"]["label"] == "Y tế"
     assert d["review"]["corrected"] == sorted(fields)
     bad = _review(client, body["id"], d0["id"], "correct", {"sector": "khong_co"})
     assert bad.status_code == 422 and "Lĩnh vực" in bad.json()["message"]
