@@ -148,11 +148,15 @@ def sentence_views(doc: Doc, vocab=None,
     """Every non-skipped sentence of a rule-processed Doc (Docs made with ``vocab``),
     or those ``wanted`` says."""
     vocab = doc.vocab if vocab is None else vocab
-    ix = doc_index(doc)
+    sentences = doc._.sentences
+    if sentences is None:  # a Doc the assembler did not read
+        sentences = {}
     views = []
     for block in doc._.blocks or []:
         for s_start, s_end in block.sentences:
-            tokens, clauses = ix.sentence(s_start, s_end)
+            if (s_start, s_end) not in sentences:
+                sentences[s_start, s_end] = doc_index(doc).sentence(s_start, s_end)
+            tokens, clauses = sentences[s_start, s_end]
             if not tokens:
                 continue
             words = tuple(t.text for t in tokens)
@@ -328,7 +332,7 @@ def read_sentences(model: Language, views: list[SentenceView], cache: dict) -> N
 
 def predictions(doc: Doc, views: list[SentenceView], cache: dict) -> list[SentencePrediction]:
     """The readings ``cache`` holds for a document's views, in document offsets."""
-    text = doc_index(doc).text
+    text = text_of(doc)
     cue_lengths = instructing_cues(doc)
     preds = []
     for view in views:
