@@ -148,11 +148,15 @@ def sentence_views(doc: Doc, vocab=None,
     """Every non-skipped sentence of a rule-processed Doc (Docs made with ``vocab``),
     or those ``wanted`` says."""
     vocab = doc.vocab if vocab is None else vocab
-    ix = doc_index(doc)
+    sentences = doc._.sentences
+    if sentences is None:  # a Doc the assembler did not read
+        sentences = {}
     views = []
     for block in doc._.blocks or []:
         for s_start, s_end in block.sentences:
-            tokens, clauses = ix.sentence(s_start, s_end)
+            if (s_start, s_end) not in sentences:
+                sentences[s_start, s_end] = doc_index(doc).sentence(s_start, s_end)
+            tokens, clauses = sentences[s_start, s_end]
             if not tokens:
                 continue
             words = tuple(t.text for t in tokens)
@@ -277,22 +281,35 @@ class SentencePrediction:
     roles: list[tuple[str, int, int]]  # label, document char start, end
 
 
-def _trim_cue(label: str, start: int, end: int, text: str) -> tuple[int, int]:
-    """Role spans lose edge punctuation; an ACTOR its assigning cue ("Giao Phòng X")."""
+def _trim_cue(label: str, start: int, end: int, text: str,
+              cue_lengths: Optional[dict] = None) -> tuple[int, int]:  # fmt: skip
+    """Role spans lose edge punctuation; an ACTOR the instructing cue the rulers found at
+    its start ("Giao Phòng X"): ``cue_lengths`` maps a char offset to the lengths of those
+    cues there, in lexicon order (:func:`instructing_cues`)."""
     while start < end and not text[start].isalnum() and text[start] != "(":
         start += 1
     while end > start and not text[end - 1].isalnum() and text[end - 1] != ")":
         end -= 1
     if label != "ACTOR":
         return start, end
+    for length in (cue_lengths or {}).get(start, ()):
+        if end > start + length and text[start + length] == " ":
+            return start + length + 1, end
+    return start, end
+
+
+def instructing_cues(doc: Doc) -> dict[int, list[int]]:
+    """Char offset -> lengths of the instructing cues ("giao", "yêu cầu", "đề nghị") the
+    rulers found there, in lexicon order."""
     from .resources import cue_functions, cue_lexicon
 
-    low = text[start:end].lower()
     instructs = cue_functions().with_flag("instructs")
-    for cue in cue_lexicon().cues:
-        if cue.function in instructs and low.startswith(cue.phrase + " "):
-            return start + len(cue.phrase) + 1, end
-    return start, end
+    order = {c.id: k for k, c in enumerate(cue_lexicon().cues)}
+    found: dict[int, list[tuple[int, int]]] = {}
+    for span in doc.spans.get("cues", []):
+        if span.label_ in instructs and span.id_ in order:
+            found.setdefault(span.start_char, []).append((order[span.id_], len(span.text)))
+    return {at: [length for _, length in sorted(cues)] for at, cues in found.items()}
 
 
 def read_sentences(model: Language, views: list[SentenceView], cache: dict) -> None:
@@ -315,7 +332,8 @@ def read_sentences(model: Language, views: list[SentenceView], cache: dict) -> N
 
 def predictions(doc: Doc, views: list[SentenceView], cache: dict) -> list[SentencePrediction]:
     """The readings ``cache`` holds for a document's views, in document offsets."""
-    text = doc_index(doc).text
+    text = text_of(doc)
+    cue_lengths = instructing_cues(doc)
     preds = []
     for view in views:
         scores, ents = cache[view.key]
@@ -325,7 +343,7 @@ def predictions(doc: Doc, views: list[SentenceView], cache: dict) -> list[Senten
         roles = []
         for label, first, last in ents:
             start, end = offsets[first], offsets[last - 1] + len(view.words[last - 1])
-            roles.append((label, *_trim_cue(label, start, end, text)))
+            roles.append((label, *_trim_cue(label, start, end, text, cue_lengths)))
         preds.append(SentencePrediction(view.offset, view.end, clause_scores, roles))
     return preds
 

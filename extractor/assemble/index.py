@@ -199,6 +199,10 @@ class DocIndex(SpanIndex):
             self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
         return self._sentences[start, end]
 
+    def sentences(self) -> dict:
+        """Every sentence read so far: (start, end) -> (its tokens, its clauses)."""
+        return self._sentences
+
     def is_leader(self, span: Span) -> bool:
         key = (span.start, span.end)
         if key not in self._leaders:  # asked for the same actor in every clause
