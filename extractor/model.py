@@ -17,6 +17,7 @@ In ``model`` mode the model's proposals alone are returned.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 from dataclasses import dataclass, field
@@ -364,8 +365,10 @@ def _reading(sent: Doc) -> tuple[tuple[tuple[float, str], ...], tuple[tuple[str,
 
 def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], text: str,
             mode: str, context: Optional[dict] = None, deadlines: tuple[Ref, ...] = (),
-            vote: Vote = Vote()) -> list[DirectiveRecord]:  # fmt: skip
-    """The vote of rules and model (see the module docstring)."""
+            vote: Vote = Vote(), cue_starts: tuple[int, ...] = ()
+            ) -> list[DirectiveRecord]:  # fmt: skip
+    """The vote of rules and model (see the module docstring). ``cue_starts``: the sorted
+    char offsets of the cues the rulers found, which an actor extension never swallows."""
     out: list[DirectiveRecord] = []
     covered: set[tuple[int, int]] = set()
     tagged_actors = tuple(Ref(s, e, "model.ner", Origin.model)
@@ -382,7 +385,8 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
         rec.confidence = round(vote.rule_weight * rec.confidence
                                + (1 - vote.rule_weight) * clause.score, 2)  # fmt: skip
         rec.rules.append("model.scored")
-        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text, tagged_actors)
+        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text, tagged_actors,
+                    cue_starts)  # fmt: skip
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
@@ -419,9 +423,16 @@ def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[
             if lab == label and start <= s and e <= end]  # fmt: skip
 
 
+def _holds_cue(cue_starts: tuple[int, ...], start: int, end: int) -> bool:
+    """Whether a cue the rulers found starts in [start, end)."""
+    k = bisect.bisect_left(cue_starts, start)
+    return k < len(cue_starts) and cue_starts[k] < end
+
+
 def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
                 clause: Optional[ClauseScore] = None, text: str = "",
-                tagged_actors: tuple[Ref, ...] = ()) -> None:  # fmt: skip
+                tagged_actors: tuple[Ref, ...] = (),
+                cue_starts: tuple[int, ...] = ()) -> None:  # fmt: skip
     """Fields the rules left empty or cut short, from role spans in the same clause.
 
     Deadlines and topics are not filled: on the dev split the rules' deadline
@@ -441,7 +452,9 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
             if tagged.start <= rec.actor.start and rec.actor.end <= tagged.end \
                     and tagged.end <= rec.action.start \
                     and len(extra.split()) <= MAX_ACTOR_EXTENSION \
-                    and any(w[:1].islower() for w in extra.split()):  # fmt: skip
+                    and any(w[:1].islower() for w in extra.split()) \
+                    and not _holds_cue(cue_starts, tagged.start, rec.actor.start) \
+                    and not _holds_cue(cue_starts, rec.actor.end, tagged.end):  # fmt: skip
                 rec.actor = Ref(tagged.start, tagged.end, "model.actor_extent", Origin.model)
                 rec.rules.append("model.actor_extent")
                 break
@@ -556,9 +569,10 @@ class DirectiveModel:
     def _vote(self, doc: Doc, preds: list[SentencePrediction]) -> None:
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
                           for s in doc.spans.get("deadlines", []))  # fmt: skip
+        cue_starts = tuple(sorted({s.start_char for s in doc.spans.get("cues", [])}))
         doc._.directives = combine(list(doc._.directives or []), preds, text_of(doc),
                                    self.mode, doc._.clause_context or {}, deadlines,
-                                   self.vote)  # fmt: skip
+                                   self.vote, cue_starts)  # fmt: skip
 
 
 @Language.factory(
