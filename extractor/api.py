@@ -23,6 +23,7 @@ from .extensions import text_of
 from .fields import fields
 from .metadata import Found
 from .normalize import normalize_text
+from .readers.base import RawDocument
 from .schema import (
     Deadline,
     DeadlineKind,
@@ -129,7 +130,7 @@ class _Builder:
             recurrence=value.recurrence,
         )
 
-    def value(self, kind: str, value):
+    def value(self, kind: str, value: Any) -> Any:
         """A record's field as the contract's model, by the field's kind."""
         if kind == "entity":
             return self.entity(value)
@@ -320,7 +321,7 @@ def read_file(path: Union[str, os.PathLike[str]]) -> tuple[str, Source, tuple[st
     return raw.text, source_of(raw, os.fspath(path)), tuple(raw.warnings)
 
 
-def source_of(raw, path: Optional[str]) -> Source:
+def source_of(raw: RawDocument, path: Optional[str]) -> Source:
     """The one Source builder for a read file (:class:`extractor.readers.RawDocument`):
     ``chars`` is filled once the text is normalized."""
     source = Source(path=path, sha256=raw.sha256, format=raw.format, chars=0,
