@@ -304,8 +304,10 @@ def create_app(
     # -- API ------------------------------------------------------------------------
 
     @app.get("/api/health", tags=["service"], response_model=m.Health)
-    def health() -> dict:
-        """Liveness, versions and whether the pipeline is loaded."""
+    async def health() -> dict:
+        """Liveness, versions and whether the pipeline is loaded. On the event loop itself
+        (one indexed SQLite count), so that it never queues behind the clerks' requests in
+        the thread pool."""
         return {"status": "ok", "extractor_version": __version__,
                 "schema_version": SCHEMA_VERSION,
                 "reviewed_schema_version": REVIEWED_SCHEMA_VERSION,
