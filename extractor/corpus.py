@@ -146,9 +146,9 @@ def is_field(doc_id: str) -> bool:
 @cache
 def sector_ids() -> frozenset[str]:
     """The ids of ``extractor/data/sectors.json``."""
-    from .resources import sectors_file
+    from .sector import sector_labels
 
-    return frozenset(s.id for s in sectors_file().sectors)
+    return frozenset(sector_labels())
 
 
 def validate(gold: GoldDocument, text: str) -> list[str]:

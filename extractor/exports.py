@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 from .fields import csv_headers, presentation, registry
-from .reviewed import sector_labels
+from .sector import sector_labels
 
 # Shown for a modality and a review status (data/presentation.json).
 MODALITY_VI = dict(presentation().modality)

@@ -9,7 +9,6 @@ one. A value the clerk typed that is not a stretch of the text has no offsets
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -113,9 +112,3 @@ def reviewed_json_schema() -> dict:
             **ReviewedDocument.model_json_schema()}  # fmt: skip
 
 
-@cache
-def sector_labels() -> dict[str, str]:
-    """Sector id -> Vietnamese label (``extractor/data/sectors.json``)."""
-    from .resources import sectors_file
-
-    return {s.id: s.label for s in sectors_file().sectors}

@@ -56,9 +56,15 @@ def _patterns() -> tuple[tuple[Sector, tuple[tuple[str, re.Pattern], ...]], ...]
     )
 
 
+@cache
+def sector_labels() -> dict[str, str]:
+    """Sector id -> Vietnamese label, in the list's order."""
+    return {s.id: s.label for s in sectors()}
+
+
 def label_of(sector_id: str) -> str:
     """The Vietnamese label of a sector id."""
-    return next(s.label for s in sectors() if s.id == sector_id)
+    return sector_labels()[sector_id]
 
 
 def rule_scores(fields: dict[str, Optional[str]]) -> list[tuple[float, int, Sector, str]]:

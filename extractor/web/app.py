@@ -278,7 +278,7 @@ def create_app(
     def _page() -> HTMLResponse:
         from html import escape
 
-        from ..reviewed import sector_labels
+        from ..sector import sector_labels
 
         sectors = escape(json.dumps(sector_labels(), ensure_ascii=False), quote=True)
         html = fill(package_text("templates", "review.html"),

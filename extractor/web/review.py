@@ -21,9 +21,9 @@ from ..reviewed import (
     REVIEWED_SCHEMA_VERSION,
     ReviewedDirective,
     ReviewedEntity,
-    sector_labels,
 )
 from ..schema import Modality
+from ..sector import sector_labels
 from .store import Review, StoredDocument, now_iso
 
 log = logging.getLogger(__name__)
