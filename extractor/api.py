@@ -117,7 +117,7 @@ class _Builder:
         if ref is None:
             return None
         surface = self.text[ref.start : ref.end]
-        value = self.deadline_values[surface]
+        value = self.deadline_values[(ref.start, ref.end)]
         return Deadline(
             text=surface,
             start=ref.start,

@@ -31,7 +31,7 @@ from .resources import DeadlineRule, DeadlineRules, RuleError, Vocabulary, load
 from .schema import DeadlineKind, Granularity
 
 __all__ = ["DeadlineRule", "DeadlineRuleError", "DeadlineRules", "Vocabulary", "find_deadlines",
-           "get_rules", "parse_deadline"]  # fmt: skip
+           "get_rules", "parse_deadline", "read_match"]  # fmt: skip
 
 _MACRO = re.compile(r"\{([A-Z_]+)(?::(\d+))?\}")
 _GROUP_DEF = re.compile(r"\(\?P<([a-z_]+)>")
@@ -43,14 +43,19 @@ _SUFFIX = re.compile(r"\d+$")
 DeadlineRuleError = RuleError
 
 
+Groups = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class DeadlineMatch:
-    """A deadline expression found in a text: offsets, text and the rule id."""
+    """A deadline expression found in a text: offsets, text, the rule id and the named
+    groups the rule matched (by base name), from which :func:`read_match` reads it."""
 
     start: int
     end: int
     text: str
     rule: str
+    groups: Groups = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ class DeadlineRuleSet:
         self.data = data
         self.vocab = data.vocabulary
         self.compiled: list[tuple[DeadlineRule, re.Pattern]] = []
+        self.by_id = {rule.id: rule for rule in data.rules}
         for rule in data.rules:
             body = expand(rule.pattern, data.macros)
             if _CROSSES_LINES.search(body):  # find_deadlines reads one line at a time
@@ -160,33 +166,33 @@ def find_deadlines(text: str) -> list[DeadlineMatch]:
     out: list[DeadlineMatch] = []
     offset = 0
     for line in text.split("\n"):
-        for s, e, rule_id in _line_deadlines(line):
-            out.append(DeadlineMatch(offset + s, offset + e, line[s:e], rule_id))
+        for s, e, rule_id, groups in _line_deadlines(line):
+            out.append(DeadlineMatch(offset + s, offset + e, line[s:e], rule_id, groups))
         offset += len(line) + 1
     return out
 
 
 @lru_cache(maxsize=50_000)
-def _line_deadlines(line: str) -> tuple[tuple[int, int, str], ...]:
-    chosen: list[tuple[int, int, DeadlineRule]] = []
-    for start, end, rule, _ in sorted(_candidates(line), key=lambda c: (c[0] - c[1], c[0])):
-        if all(end <= s or start >= e for s, e, _ in chosen):
-            chosen.append((start, end, rule))
+def _line_deadlines(line: str) -> tuple[tuple[int, int, str, Groups], ...]:
+    chosen: list[tuple[int, int, DeadlineRule, re.Match]] = []
+    for start, end, rule, m in sorted(_candidates(line), key=lambda c: (c[0] - c[1], c[0])):
+        if all(end <= s or start >= e for s, e, _, _ in chosen):
+            chosen.append((start, end, rule, m))
     chosen.sort(key=lambda c: c[0])
-    return tuple((s, e, rule.id) for s, e, rule in chosen)
+    return tuple((s, e, rule.id, _groups(m)) for s, e, rule, m in chosen)
 
 
 # ---------------------------------------------------------------------------
 # Reading a match
 
 
-def _groups(m: re.Match) -> dict[str, str]:
+def _groups(m: re.Match) -> Groups:
     """Matched groups by base name (d2 -> d), first one set wins."""
     out: dict[str, str] = {}
     for name, value in m.groupdict().items():
         if value is not None:
             out.setdefault(_SUFFIX.sub("", name), value)
-    return out
+    return tuple(out.items())
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -225,9 +231,9 @@ _UNIT_GRANULARITY = {
 class _Reader:
     """Turns one match into a :class:`DeadlineValue`."""
 
-    def __init__(self, rule: DeadlineRule, m: re.Match, doc_date: Optional[dt.date]):
+    def __init__(self, rule: DeadlineRule, groups: Groups, doc_date: Optional[dt.date]):
         self.rule = rule
-        self.g = _groups(m)
+        self.g = dict(groups)
         self.doc_date = doc_date
         self.vocab = get_rules().vocab
         self.warning: Optional[str] = None
@@ -358,28 +364,20 @@ class _Reader:
         return None
 
 
-def _best_match(text: str) -> Optional[tuple[DeadlineRule, re.Match]]:
+def _best_match(text: str) -> Optional[DeadlineMatch]:
     cands = _candidates(text)
     if not cands:
         return None
     start, end, rule, m = min(cands, key=lambda c: (c[0] - c[1], c[0]))
-    return rule, m
+    return DeadlineMatch(start, end, text[start:end], rule.id, _groups(m))
 
 
-def parse_deadline(text: str, doc_date: Optional[dt.date] = None) -> DeadlineValue:
-    """Read a deadline expression relative to the document date.
-
-    ``text`` is the expression (as :func:`find_deadlines` returns it) or a
-    clause holding one; the longest expression found is read. The result
-    names its rule; ``warning`` explains, in one English sentence, a date
-    that could not be set.
-    """
-    found = _best_match(normalize_text(text))
-    if found is None:
-        return DeadlineValue(None, None, DeadlineKind.event, None,
-                             warning="No deadline pattern matches this text.")
-    rule, m = found
-    reader = _Reader(rule, m, doc_date)
+def read_match(match: DeadlineMatch, doc_date: Optional[dt.date] = None) -> DeadlineValue:
+    """Read a match by the rule that found it: the rule's data says how its groups
+    make a date (no second pattern pass). ``warning`` explains, in one English
+    sentence, a date that could not be set."""
+    rule = get_rules().by_id[match.rule]
+    reader = _Reader(rule, match.groups, doc_date)
     date, granularity = reader.read()
     return DeadlineValue(
         date=date.isoformat() if date else None,
@@ -393,3 +391,17 @@ def parse_deadline(text: str, doc_date: Optional[dt.date] = None) -> DeadlineVal
         day_rule=reader.day_rule(),
         warning=reader.warning,
     )
+
+
+def parse_deadline(text: str, doc_date: Optional[dt.date] = None) -> DeadlineValue:
+    """Read a deadline expression relative to the document date.
+
+    ``text`` is an expression or a clause holding one (a corrected deadline in the
+    review server, a test row); the longest expression found is read by
+    :func:`read_match`. The pipeline reads the finder's matches directly.
+    """
+    found = _best_match(normalize_text(text))
+    if found is None:
+        return DeadlineValue(None, None, DeadlineKind.event, None,
+                             warning="No deadline pattern matches this text.")
+    return read_match(found, doc_date)

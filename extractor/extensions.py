@@ -15,7 +15,8 @@ DOC_ATTRS = {
     "published": None,  # the page's publication date (HTML, datetime.date), before the pipeline
     "metadata": None,  # metadata.Metadata, its date the document date
     "resolutions": None,  # {actor surface: gazetteer.Resolution}
-    "deadline_values": None,  # {deadline surface: deadlines.DeadlineValue}
+    "deadline_matches": None,  # {(start, end) of a deadline span: deadlines.DeadlineMatch}
+    "deadline_values": None,  # {(start, end) of a record's deadline: deadlines.DeadlineValue}
     "warnings": None,  # list[str]: what the stages found wrong, in text order
 }
 

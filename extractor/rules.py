@@ -62,17 +62,20 @@ class DeadlineFinder:
     def __call__(self, doc: Doc) -> Doc:
         from .deadlines import find_deadlines
 
-        spans = []
+        spans, matches = [], {}
         for m in find_deadlines(text_of(doc)):
             span = doc.char_span(m.start, m.end, label="DEADLINE", alignment_mode="expand")
             if span is not None:
                 span.id_ = m.rule
                 spans.append(span)
+                # The deadline reader reads each span by the match that found it.
+                matches[(span.start_char, span.end_char)] = m
         doc.spans["deadlines"] = outside_skipped(doc, spans)
+        doc._.deadline_matches = matches
         return doc
 
 
-@Language.factory("deadline_finder", assigns=["doc.spans"])
+@Language.factory("deadline_finder", assigns=["doc.spans", "doc._.deadline_matches"])
 def create_deadline_finder(nlp: Language, name: str) -> DeadlineFinder:
     return DeadlineFinder(nlp, name)
 

@@ -169,3 +169,13 @@ def test_broken_rules_fail_loudly():
     data["rules"][0]["kind"] = "someday"
     with pytest.raises(ValueError):
         DeadlineRules.model_validate(data)
+
+
+def test_a_match_is_read_from_its_groups_by_its_rule():
+    from extractor.deadlines import DeadlineMatch, read_match
+
+    match = DeadlineMatch(0, 0, "", "before.dm_num", (("d", "30"), ("m", "6")))
+    value = read_match(match, dt.date(2021, 3, 16))
+    assert (value.date, value.rule, value.year_inferred) == ("2021-06-30", "before.dm_num", True)
+    (found,) = find_deadlines("Hoàn thành trước ngày 15/7/2023.")
+    assert read_match(found).date == "2023-07-15"

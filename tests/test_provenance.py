@@ -52,23 +52,24 @@ DEADLINES = [
      "khẩn trương", "urgent.khan_truong", None),
     ("Các bộ, ngành, địa phương khẩn trương rà soát các quy định trước ngày 30/6/2024.",
      "trước ngày 30/6/2024", "before.dmy_num", "2024-06-30"),
-    # Found by within.after_completion, dated by within.table_cell: the source is the latter.
+    # Found by within.after_completion ("hoàn thành" is its lead) and read by it too: the
+    # surface alone would be read by within.table_cell, which did not find it.
     ("Kết luận:\n1. Bộ Thông tin và Truyền thông:\n(2) hướng dẫn các bộ, ngành, địa phương "
      "đánh giá mức độ chuyển đổi số, hoàn thành 6 tháng đầu năm 2022;\n",
-     "6 tháng đầu năm 2022", "within.table_cell", "2022-06-30"),
+     "6 tháng đầu năm 2022", "within.after_completion", "2022-06-30"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("text,surface,source,date", DEADLINES)
 def test_a_deadline_names_the_rule_that_computed_its_date(extract, text, surface, source,
                                                           date):  # fmt: skip
-    from extractor.deadlines import find_deadlines, parse_deadline
+    from extractor.deadlines import find_deadlines, read_match
 
     deadline = extract(text, mode="rules").directives[-1].deadline
     assert (deadline.text, deadline.source, deadline.date) == (surface, source, date)
-    assert parse_deadline(surface).rule == source
-    found = [m.rule for m in find_deadlines(text) if m.text == surface]
-    assert found, "the finder matched it"
+    found = [m for m in find_deadlines(text) if m.text == surface]
+    assert [m.rule for m in found] == [source], "the rule that found it computed the date"
+    assert read_match(found[0]).date == date
 
 
 ORIGINS = [

@@ -1,6 +1,6 @@
 """spaCy component: what each directive's deadline means (its date, granularity, kind),
-read with the document date, into ``doc._.deadline_values`` (by surface); what could
-not be read goes to ``doc._.warnings``."""
+read with the document date by the rule that found it, into ``doc._.deadline_values``
+(by the deadline's offsets); what could not be read goes to ``doc._.warnings``."""
 
 from __future__ import annotations
 
@@ -15,25 +15,31 @@ class DeadlineReader:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        from ..deadlines import parse_deadline
+        from ..deadlines import parse_deadline, read_match
 
         text = text_of(doc)
         on = doc._.metadata.date if doc._.metadata is not None else None
+        matches = doc._.deadline_matches or {}
         values, warnings = {}, list(doc._.warnings or [])
         for rec in doc._.directives or []:
             if rec.deadline is None:
                 continue
-            surface = text[rec.deadline.start : rec.deadline.end]
-            value = values.get(surface) or parse_deadline(surface, on)
-            values[surface] = value
+            key = (rec.deadline.start, rec.deadline.end)
+            if key not in values:
+                match = matches.get(key)
+                # A span no finder match covers exactly is read from its surface.
+                values[key] = (read_match(match, on) if match
+                               else parse_deadline(text[slice(*key)], on))  # fmt: skip
+            value = values[key]
             if value.warning:
-                warnings.append(f"deadline {surface!r}: {value.warning}")
+                warnings.append(f"deadline {text[slice(*key)]!r}: {value.warning}")
         doc._.deadline_values = values
         doc._.warnings = warnings
         return doc
 
 
 @Language.factory("deadline_reader", assigns=["doc._.deadline_values", "doc._.warnings"],
-                  requires=["doc._.directives", "doc._.metadata"])  # fmt: skip
+                  requires=["doc._.directives", "doc._.metadata",
+                            "doc._.deadline_matches"])  # fmt: skip
 def create_deadline_reader(nlp: Language, name: str) -> DeadlineReader:
     return DeadlineReader(name)
