@@ -541,6 +541,9 @@ class DeadlineRules(_Rule):
     macros: dict[str, str]
     vocabulary: Vocabulary
     rules: tuple[DeadlineRule, ...]
+    # How a sentence that only states the deadline of the one before it begins
+    # ("Thời hạn hoàn thành: ..."), folded (lower case, words only).
+    deadline_labels: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DeadlineRules:

@@ -81,7 +81,15 @@ SENTENCES = [
     ("Trong tháng trước, các xã đã hoàn thành việc rà soát.", []),
     ("Bộ Tài chính chịu trách nhiệm trước Thủ tướng Chính phủ về số liệu báo cáo.", []),
     ("Tính khẩn trương của nhiệm vụ đòi hỏi sự phối hợp chặt chẽ.", []),
-    ("Ngay sau khi Đề án được phê duyệt, Bộ Xây dựng hướng dẫn các địa phương.", []),
+    # An event deadline (guideline D22): no date, up to the comma.
+    ("Ngay sau khi Đề án được phê duyệt, Bộ Xây dựng hướng dẫn các địa phương.",
+     ["Ngay sau khi Đề án được phê duyệt"]),
+    ("Ngay sau buổi làm việc này, các sở rà soát lại số liệu.", ["Ngay sau buổi làm việc này"]),
+    ("Tính đến ngày 30/9/2025, toàn tỉnh đã giải ngân 61% kế hoạch vốn.", []),
+    ("Các chủ đầu tư phấn đấu đến hết năm 2025 giải ngân đạt 100% kế hoạch.", []),
+    ("Sở Y tế gửi báo cáo trước 9h sáng thứ Hai hằng tuần.", ["trước 9h sáng thứ Hai hằng tuần"]),
+    ("Các phường báo cáo tình hình vào chiều thứ Năm hằng tuần, trước 17h ngày 2-12 gửi "
+     "số liệu tổng hợp.", ["vào chiều thứ Năm hằng tuần", "trước 17h ngày 2-12"]),
     ("Kết quả quý 1/2025 cho thấy thu ngân sách tăng 12%.", []),
     # Known limit: "hằng tháng" as a noun modifier is still found; the assembler keeps a
     # deadline only inside a directive.

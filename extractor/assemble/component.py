@@ -7,6 +7,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..normalize import fold
+from .deadline_scope import close_previous, deadline_line
 from .decisions import read_sentence
 from .discourse import WalkState, after_sentence, enter_block, find_issuer
 from .index import DocIndex, doc_index
@@ -20,10 +21,16 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
     has_conclusion = _has_conclusion(doc, ix)
     records: list[DirectiveRecord] = []
     seen: set[tuple[str, str]] = set()
+    previous: list[DirectiveRecord] = []  # the directives of the sentence before
     for block in doc._.blocks or []:
         enter_block(block, state, doc, ix)
         for s_start, s_end in block.sentences:
-            for rec in _sentence(ix, state, block, s_start, s_end, has_conclusion):
+            found = _sentence(ix, state, block, s_start, s_end, has_conclusion)
+            if not found and (dl := deadline_line(ix.text, s_start, s_end,
+                                                  ix.deadlines.values())) is not None:
+                close_previous(previous, dl)
+            previous = found
+            for rec in found:
                 key = _dedup_key(ix.text, rec)
                 if key not in seen:
                     seen.add(key)

@@ -10,6 +10,7 @@ from typing import Callable, Optional
 from spacy.tokens import Token
 
 from ..schema import Modality
+from .deadline_scope import completion_tail, trailing_deadline
 from .discourse import WalkState, is_first_person, speaker_for
 from .index import DocIndex
 from .records import Clause, ClauseContext, DirectiveRecord, Frame, Origin, Ref
@@ -95,7 +96,8 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         rec = _read_clause_decision(c, s, ix, state, has_conclusion, evidence, lead_in)
         if rec is not None:
             records.append(rec)
-    _completion_tail(readings, records)
+    completion_tail(ix.text, readings, records)
+    trailing_deadline(ix.text, evidence.end, records)
     return records, readings
 
 
@@ -172,16 +174,6 @@ def _inherit(c: Clause, s: SentenceState) -> None:
 
 def _handed(ref: Optional[Ref], origin: Origin) -> Optional[Ref]:
     return None if ref is None else ref.handed(origin)
-
-
-def _completion_tail(readings: list[Clause], records: list[DirectiveRecord]) -> None:
-    """"..., hoàn thành trước X": the tail deadline reaches every task before it."""
-    tail = next((c for c in reversed(readings) if c.completion_only), None)
-    if tail is not None:
-        for rec in records:
-            if rec.deadline is None or rec.deadline.urgent:
-                rec.deadline = tail.deadline
-                rec.rules.append("deadline.completion_tail")
 
 
 def announces_list(c: Clause) -> bool:
