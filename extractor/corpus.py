@@ -29,14 +29,18 @@ from typing import Iterator, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .fields import fields, names_of
 from .normalize import normalize_text
 from .schema import DeadlineKind, Granularity, Modality
 from .splits import FIELD_PREFIXES, SPLITS, VIEWS
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 GENRES = ("vpcp_notice", "provincial", "press", "transcript", "other")
-ENTITY_FIELDS = ("issuer", "actor", "report_to")
-SPAN_FIELDS = ("action", "topic", "purpose")
+# The directive fields come from the registry (data/fields.json); evidence is read on its own.
+ENTITY_FIELDS = names_of("entity")
+SPAN_FIELDS = tuple(name for name in names_of("span") if name != "evidence")
+# Gold keys that are annotations, not directive fields.
+GOLD_ONLY = frozenset({"restatements", "note"})
 
 
 class _Gold(BaseModel):
@@ -90,15 +94,28 @@ class CorpusDocument:
     path: Path
 
 
+def unregistered_gold_fields() -> set[str]:
+    """Gold directive keys the field registry does not list, and registry fields the gold
+    model lacks: both must be empty, or a field would go unanchored and unscored."""
+    gold = set(GoldDirective.model_fields) - GOLD_ONLY
+    return gold ^ {f.name for f in fields()}
+
+
+@cache
+def _check_registry() -> None:
+    if unregistered := unregistered_gold_fields():
+        raise RuntimeError(f"gold fields and data/fields.json disagree on {sorted(unregistered)}")
+
+
 def _fields(d: GoldDirective) -> Iterator[tuple[str, GoldSpan]]:
-    for name in ENTITY_FIELDS + SPAN_FIELDS:
-        span = getattr(d, name)
-        if span is not None:
-            yield name, span
-    for span in d.coactors:
-        yield "coactors", span
-    if d.deadline is not None:
-        yield "deadline", d.deadline
+    """Every span of a gold directive to anchor, by the registry's kinds (evidence apart)."""
+    _check_registry()
+    for f in fields():
+        value = getattr(d, f.name)
+        if f.kind == "entities":
+            yield from ((f.name, span) for span in value)
+        elif value is not None and (f.name in ENTITY_FIELDS + SPAN_FIELDS or f.kind == "deadline"):
+            yield f.name, value
 
 
 def anchor(gold: GoldDocument, text: str) -> list[str]:

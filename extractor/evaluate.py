@@ -27,15 +27,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .corpus import CorpusDocument, GoldDirective, iter_split
+from .fields import eval_columns, fields, names_of
 from .normalize import fold
 
 MATCH_THRESHOLD = 0.5
-FIELDS = ("actor", "coactors", "action", "topic", "purpose", "report_to", "deadline",
-          "deadline_date", "modality", "issuer", "sector")  # fmt: skip
-EXACT_FIELDS = frozenset({"deadline_date", "modality", "sector"})
+# The scored fields, from the registry (data/fields.json: eval_order); labels, sectors
+# and a deadline's date compare exactly, spans by their folded text.
+FIELDS = eval_columns()
+EXACT_FIELDS = frozenset(FIELDS) - frozenset(names_of("span", "entity", "entities", "deadline"))
+LIST_FIELDS = frozenset(names_of("entities"))
 CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 1.01)
 
 
@@ -56,24 +59,29 @@ def _text(span) -> Optional[str]:
     return None if span is None else span.text
 
 
+def _values(d) -> Iterator[tuple[str, Optional[str]]]:
+    """A directive's scored values by the registry's kinds (a list field goes apart)."""
+    for f in fields():
+        value = getattr(d, f.name, None)
+        if f.kind in ("span", "entity"):
+            yield f.name, _text(value)
+        elif f.kind == "deadline":
+            yield f.name, _text(value)
+            yield f"{f.name}_date", value.date if value else None
+        elif f.kind == "label":
+            yield f.name, value.value
+        elif f.kind == "sector":
+            yield f.name, _sector(d)
+
+
 def item_from(d, confidence: float = 1.0) -> Item:
     """From a gold directive or a predicted :class:`extractor.schema.Directive` (same fields)."""
+    values = dict(_values(d))
     return Item(
         evidence=(d.evidence.start, d.evidence.end),
         action=(d.action.start, d.action.end),
-        fields={
-            "actor": _text(d.actor),
-            "action": d.action.text,
-            "topic": _text(d.topic),
-            "purpose": _text(d.purpose),
-            "report_to": _text(d.report_to),
-            "deadline": _text(d.deadline),
-            "deadline_date": d.deadline.date if d.deadline else None,
-            "modality": d.modality.value,
-            "issuer": _text(d.issuer),
-            "sector": _sector(d),
-        },
-        coactors=[c.text for c in d.coactors],
+        fields={key: values[key] for key in FIELDS if key not in LIST_FIELDS},
+        coactors=[c.text for name in LIST_FIELDS for c in getattr(d, name)],
         confidence=confidence,
         label=d.action.text,
     )
@@ -173,7 +181,7 @@ def field_counts(p: Item, g: Item) -> dict[str, Counts]:
     out = {}
     for key in FIELDS:
         c = Counts()
-        if key == "coactors":
+        if key in LIST_FIELDS:
             pc = {fold(x) for x in p.coactors}
             gc = {fold(x) for x in g.coactors}
             c.tp, c.fp, c.fn = len(pc & gc), len(pc - gc), len(gc - pc)
@@ -359,8 +367,8 @@ def format_errors(report: Report) -> str:
         for p, g in res.matched:
             for key, c in field_counts(p, g).items():
                 if c.fp or c.fn:
-                    pv = p.coactors if key == "coactors" else p.fields.get(key)
-                    gv = g.coactors if key == "coactors" else g.fields.get(key)
+                    pv = p.coactors if key in LIST_FIELDS else p.fields.get(key)
+                    gv = g.coactors if key in LIST_FIELDS else g.fields.get(key)
                     lines.append(f"  FIELD {key}: got {pv!r}, gold {gv!r}  [{g.label[:50]}]")
         if lines:
             out.append(f"{res.doc_id}:")

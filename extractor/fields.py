@@ -32,6 +32,16 @@ def csv_headers() -> list[str]:
     return [reg.column_header(name) for name in reg.csv_order]
 
 
+def eval_columns() -> tuple[str, ...]:
+    """The evaluation's field columns, in ``eval_order`` (a deadline's date as ``<name>_date``)."""
+    return registry().eval_order
+
+
+def names_of(*kinds: str) -> tuple[str, ...]:
+    """The names of the fields of these kinds, in registry order."""
+    return tuple(f.name for f in fields() if f.kind in kinds)
+
+
 def label_vi(name: str) -> str:
     return registry().by_name()[name].label_vi
 

@@ -468,6 +468,19 @@ class FieldRegistry(_Rule):
     document_columns: dict[DocumentColumn, str]
     fields: tuple[DirectiveField, ...]
     csv_order: tuple[str, ...] = Field(min_length=1)
+    # The evaluation's field columns: fields, and "<deadline field>_date" for its date.
+    eval_order: tuple[str, ...] = Field(min_length=1)
+
+    @field_validator("eval_order")
+    @classmethod
+    def _known_scores(cls, value, info):
+        fields = info.data.get("fields", ())
+        known = {f.name for f in fields} | {f"{f.name}_date" for f in fields
+                                            if f.kind == "deadline"}  # fmt: skip
+        unknown = [c for c in value if c not in known]
+        if unknown:
+            raise ValueError(f"eval_order names unknown columns {unknown}")
+        return value
 
     @field_validator("csv_order")
     @classmethod

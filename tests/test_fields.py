@@ -38,3 +38,51 @@ def test_a_csv_row_follows_the_columns():
     assert row[:9] == ["12/TB", "", "Bộ Tài chính", "Bộ Xây dựng", "rà soát", "để hoàn thiện",
                        "trong tháng 6", "Đề nghị", "Đề nghị Bộ Tài chính rà soát."]  # fmt: skip
     assert row[9:] == ["", "", "", "", "", ""]  # issuer … review status: none given
+
+
+def test_gold_directives_and_the_registry_list_the_same_fields():
+    from extractor.corpus import GOLD_ONLY, GoldDirective, unregistered_gold_fields
+
+    assert unregistered_gold_fields() == set()
+    assert set(GoldDirective.model_fields) - GOLD_ONLY == {f.name for f in fields()}
+
+
+def test_a_gold_field_the_registry_does_not_list_fails_loudly(monkeypatch):
+    from typing import Optional
+
+    import pytest
+
+    import extractor.corpus as corpus
+
+    class Wider(corpus.GoldDirective):
+        deadline_note: Optional[str] = None  # a field added to the gold only
+
+    monkeypatch.setattr(corpus, "GoldDirective", Wider)
+    corpus._check_registry.cache_clear()
+    try:
+        assert corpus.unregistered_gold_fields() == {"deadline_note"}
+        gold = Wider(evidence={"text": "Bộ Y tế rà soát."}, action={"text": "rà soát"},
+                     modality="obligation")  # fmt: skip
+        with pytest.raises(RuntimeError, match="deadline_note"):
+            list(corpus._fields(gold))
+    finally:
+        corpus._check_registry.cache_clear()
+
+
+def test_evaluation_scores_every_field_but_the_evidence_in_registry_terms():
+    from extractor.evaluate import EXACT_FIELDS, FIELDS, LIST_FIELDS, item_from
+    from extractor.fields import registry
+
+    assert FIELDS == registry().eval_order
+    scored = {name.removesuffix("_date") for name in FIELDS}
+    assert scored == {f.name for f in fields()} - {"evidence"}
+    assert LIST_FIELDS == {"coactors"} and "deadline_date" in EXACT_FIELDS
+    from extractor.corpus import GoldDirective
+
+    item = item_from(GoldDirective.model_validate(
+        {"evidence": {"text": "Bộ Y tế rà soát.", "start": 0, "end": 16},
+         "action": {"text": "rà soát", "start": 7, "end": 14},
+         "coactors": [{"text": "Bộ Tài chính"}], "modality": "obligation"}))  # fmt: skip
+    assert set(item.fields) == set(FIELDS) - LIST_FIELDS
+    assert item.fields["modality"] == "obligation" and item.fields["deadline_date"] is None
+    assert item.coactors == ["Bộ Tài chính"] and item.fields["action"] == "rà soát"
