@@ -49,3 +49,8 @@ def label_vi(name: str) -> str:
 @cache
 def presentation() -> Presentation:
     return load(Presentation, "presentation.json")
+
+
+def say(key: str, **values) -> str:
+    """The clerk's message ``key`` of ``data/presentation.json``, its fields filled."""
+    return presentation().messages[key].format(**values)

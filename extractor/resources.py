@@ -501,10 +501,30 @@ class FieldRegistry(_Rule):
         return field.csv_column if field is not None else self.document_columns[name]
 
 
+MessageKey = Literal[
+    "host_refused", "cross_site_refused", "not_saved", "bad_review_action", "nothing_to_save",
+    "stored_without_text", "selection_outside", "selection_empty", "action_empty",
+    "field_not_correctable", "value_empty", "deadline_not_date", "modality_invalid",
+    "sector_unknown", "directive_invalid", "no_document", "no_directive", "unnamed_text",
+    "too_large", "text_empty", "reviewed_meanwhile", "already_directive", "bad_characters",
+    "no_file", "bad_date",
+]  # fmt: skip
+
+
 class Presentation(_Rule):
     note: str = ""
     modality: dict[str, str]
     review_status: dict[str, str]
+    # The review server's words to the clerk, every key of MessageKey given.
+    messages: dict[MessageKey, str]
+
+    @field_validator("messages")
+    @classmethod
+    def _every_message(cls, value):
+        missing = set(MessageKey.__args__) - set(value)
+        if missing:
+            raise ValueError(f"presentation messages missing {sorted(missing)}")
+        return value
 
 
 

@@ -86,3 +86,22 @@ def test_evaluation_scores_every_field_but_the_evidence_in_registry_terms():
     assert set(item.fields) == set(FIELDS) - LIST_FIELDS
     assert item.fields["modality"] == "obligation" and item.fields["deadline_date"] is None
     assert item.coactors == ["Bộ Tài chính"] and item.fields["action"] == "rà soát"
+
+
+def test_every_clerk_message_is_in_the_data_and_a_missing_one_fails_validation():
+    import json
+    from importlib import resources
+
+    import pytest
+    from pydantic import ValidationError
+
+    from extractor.fields import say
+    from extractor.resources import MessageKey, Presentation
+
+    raw = json.loads(resources.files("extractor").joinpath("data/presentation.json").read_text(
+        encoding="utf-8"))  # fmt: skip
+    assert set(raw["messages"]) == set(MessageKey.__args__)
+    assert say("no_document", doc_id="x1").endswith("x1.")
+    del raw["messages"]["text_empty"]
+    with pytest.raises(ValidationError, match="text_empty"):
+        Presentation.model_validate(raw)

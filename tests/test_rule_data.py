@@ -28,9 +28,6 @@ STILL_IN_CODE = {
     # The clerk's-workflow merge brought the review server's Vietnamese messages; they are
     # gathered in web/messages.py, and the few still beside their use move there next.
     "web/messages.py": "the review server's messages to the clerk, in one module",
-    "web/app.py": "a few review-server messages not yet moved to web/messages.py",
-    "web/review.py": "a few review messages not yet moved to web/messages.py",
-    "web/guard.py": "the Host/Origin refusals in the clerk's language",
     "exports.py": "the workbook's second sheet and the calendar's event texts",
 }
 
@@ -38,6 +35,7 @@ LOADERS = [
     rd.cue_lexicon, rd.cue_functions, rd.function_words, rd.discourse_actors, rd.leader_titles,
     rd.sections, rd.organizations, lambda: rd.load(rd.FieldRegistry, "fields.json"),
     lambda: rd.load(rd.Presentation, "presentation.json"),
+    lambda: rd.load(rd.Presentation, "presentation.json").messages["text_empty"],
     lambda: rd.regex_rules("boilerplate.json"), lambda: rd.regex_rules("structure.json"),
     lambda: rd.regex_rules("metadata.json"), rd.topic_file, rd.sectors_file,
 ]  # fmt: skip

@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import DEFAULT_MODE, __version__
+from ..fields import say
 from ..reviewed import REVIEWED_SCHEMA_VERSION, ReviewedDocument
 from ..schema import SCHEMA_VERSION, Document, Modality
 from . import messages
@@ -263,14 +264,14 @@ def create_app(
         stored = store.get(doc_id)
         if stored is None:
             raise ClientError(404, f"no document with id {doc_id!r}",
-                              f"Không có văn bản mã {doc_id}.")  # fmt: skip
+                              say("no_document", doc_id=doc_id))  # fmt: skip
         return stored
 
     def _directive(doc_id: str, directive_id: str) -> dict:
         found = rv.find_directive(_load(doc_id), directive_id)
         if found is None:
             raise ClientError(404, f"no directive {directive_id!r} in document {doc_id!r}",
-                              f"Văn bản không có chỉ đạo mã {directive_id}.")  # fmt: skip
+                              say("no_directive", directive_id=directive_id))  # fmt: skip
         return found
 
     # -- pages ----------------------------------------------------------------------
@@ -363,8 +364,8 @@ def create_app(
             size = len(data) / 1048576
             raise ClientError(413, f"{name or 'text'}: too large: {size:.1f} MB, the limit "
                               f"is {max_upload_bytes / 1048576:.1f} MB",
-                              f"{name or 'Văn bản'}: quá lớn ({size:.1f} MB), giới hạn "
-                              f"{max_upload_bytes / 1048576:.0f} MB.")  # fmt: skip
+                              say("too_large", name=name or say("unnamed_text"), size=size,
+                                  limit=max_upload_bytes / 1048576))  # fmt: skip
         sha = hashlib.sha256(data).hexdigest()
         doc_id = store.find_sha256(sha)
         if doc_id is not None:
@@ -372,7 +373,7 @@ def create_app(
                 _set_doc_date(doc_id, doc_date, reviewer=None)
             return _contract(_load(doc_id), created=False)
         if text is not None and not text.strip():
-            raise ClientError(422, "the text is empty", "Chưa có văn bản để trích xuất.")
+            raise ClientError(422, "the text is empty", say("text_empty"))
         job = Job(data, name, text, doc_date, max_upload_bytes)
         try:
             document = await pool.run(job)
@@ -454,8 +455,7 @@ def create_app(
             raise ClientError(422, str(exc), exc.message) from None
         except StaleReview as exc:
             who = f" ({exc.current.reviewer})" if exc.current.reviewer else ""
-            raise ClientError(409, str(exc), f"Chỉ đạo này vừa được duyệt lại{who}: hãy tải "
-                              "lại trang rồi quyết định lại.") from None  # fmt: skip
+            raise ClientError(409, str(exc), say("reviewed_meanwhile", who=who)) from None
         return _with_directive(doc_id, directive_id)
 
     def _with_directive(doc_id: str, directive_id: str) -> dict:
@@ -480,7 +480,7 @@ def create_app(
             raise ClientError(422, str(exc), exc.message) from None
         if rv.find_directive(stored, directive["id"]) is not None:
             raise ClientError(409, f"a directive with this action span already exists "
-                              f"({directive['id']})", "Đoạn này đã là một chỉ đạo.")  # fmt: skip
+                              f"({directive['id']})", say("already_directive"))  # fmt: skip
         store.add_directive(doc_id, directive, Review(status="accepted",
                             reviewer=body.reviewer.strip(), reviewed_at=now_iso()))  # fmt: skip
         return _with_directive(doc_id, directive["id"])
@@ -529,7 +529,7 @@ def create_app(
         body = await request.body()
         if not body.strip():
             raise ClientError(422, 'empty request body: send {"text": "..."}',
-                              "Chưa có văn bản để trích xuất.")  # fmt: skip
+                              say("text_empty"))  # fmt: skip
         try:
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -539,11 +539,11 @@ def create_app(
             raise ClientError(422, "the JSON body is nested too deeply") from None
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise ClientError(422, 'the JSON body needs a "text" string',
-                              "Chưa có văn bản để trích xuất.")  # fmt: skip
+                              say("text_empty"))  # fmt: skip
         try:
             _valid_text(data["text"])
         except ValueError as exc:
-            raise ClientError(422, f"text: {exc}", "Văn bản chứa ký tự không hợp lệ.") from None
+            raise ClientError(422, f"text: {exc}", say("bad_characters")) from None
         unknown = set(data) - {"text", "doc_date"}
         if unknown:
             raise ClientError(422, f"unknown field(s): {', '.join(sorted(unknown))}")
@@ -561,7 +561,7 @@ def create_app(
         if isinstance(text, str):
             return text.encode("utf-8"), None, text, doc_date
         raise ClientError(422, "no file in the upload: send it in the form field 'file'",
-                          "Chưa chọn tệp để tải lên.")  # fmt: skip
+                          say("no_file"))  # fmt: skip
 
     return app
 
@@ -573,7 +573,7 @@ def _parse_date(value) -> Optional[dt.date]:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         message = f"doc_date {value!r} is not a date in the form YYYY-MM-DD"
-        raise ClientError(422, message, "Ngày văn bản không hợp lệ.") from None
+        raise ClientError(422, message, say("bad_date")) from None
 
 
 _MEDIA = {"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8",

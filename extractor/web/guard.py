@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from starlette.responses import JSONResponse
 
+from ..fields import say
+
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -47,14 +49,14 @@ class HostGuard:
         host = _hostname(headers.get("host", ""))
         if host not in self.allowed:
             reply = JSONResponse({"detail": f"host {host or '(none)'!r} is not served here",
-                                  "message": "Máy chủ này không phục vụ tên miền đó."},
+                                  "message": say("host_refused")},
                                  status_code=400)  # fmt: skip
             return await reply(scope, receive, send)
         if scope["method"] in _UNSAFE_METHODS and _cross_site(headers):
             reply = JSONResponse({"detail": "cross-site request refused: open the review "
                                   "page of this server to make changes",
-                                  "message": "Yêu cầu từ trang khác bị từ chối: hãy mở trang "
-                                  "duyệt của chính máy chủ này."}, status_code=403)  # fmt: skip
+                                  "message": say("cross_site_refused")},
+                                 status_code=403)  # fmt: skip
             return await reply(scope, receive, send)
         return await self.app(scope, receive, send)
 

@@ -17,6 +17,7 @@ import hashlib
 import logging
 from typing import Optional
 
+from ..fields import say
 from ..reviewed import (
     REVIEWED_SCHEMA_VERSION,
     ReviewedDirective,
@@ -39,9 +40,9 @@ class ReviewError(ValueError):
     """A review request that cannot be applied: ``str()`` for programs, ``message`` for
     the clerk (Vietnamese)."""
 
-    def __init__(self, detail: str, message: str = "Không lưu được thay đổi này."):
+    def __init__(self, detail: str, message: Optional[str] = None):
         super().__init__(detail)
-        self.message = message
+        self.message = say("not_saved") if message is None else message
 
 
 # -- reading back --------------------------------------------------------------------
@@ -145,10 +146,10 @@ def decide(
         return Review(status=status, corrected=old.corrected, original=old.original,
                       reviewer=reviewer, reviewed_at=when)  # fmt: skip
     if action != "correct":
-        raise ReviewError(f"unknown review action {action!r}", "Thao tác duyệt không hợp lệ.")
+        raise ReviewError(f"unknown review action {action!r}", say("bad_review_action"))
     if not fields:
         raise ReviewError("'correct' needs at least one field: " + ", ".join(CORRECTABLE),
-                          "Không có thay đổi nào để lưu.")  # fmt: skip
+                          say("nothing_to_save"))  # fmt: skip
     text = stored.document.get("text") or ""
     current = {**directive, **old.corrected}
     corrected, original = dict(old.corrected), dict(old.original)
@@ -175,17 +176,17 @@ def new_directive(
     text = stored.document.get("text")
     if not text:
         raise ReviewError("this document was stored without its text; cannot add by offsets",
-                          "Văn bản được lưu không kèm nội dung: không thêm được.")  # fmt: skip
+                          say("stored_without_text"))  # fmt: skip
     if not 0 <= start < end <= len(text):
         raise ReviewError(f"selection {start}..{end} is outside the text (0..{len(text)})",
-                          "Đoạn chọn nằm ngoài văn bản.")  # fmt: skip
+                          say("selection_outside"))  # fmt: skip
     # Trim the selection's surrounding spaces so the span is exactly the words chosen.
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if start == end:
-        raise ReviewError("the selection is empty (only spaces)", "Đoạn chọn trống.")
+        raise ReviewError("the selection is empty (only spaces)", say("selection_empty"))
     ev_start, ev_end = sentence_bounds(text, start, end)
     text_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
     # The same id scheme as the extractor, so the id is stable for the same text.
@@ -264,7 +265,7 @@ def _corrected_value(name: str, value, current: dict, text: str, on):
         return name, [_entity(v, current, text, on) for v in (value or []) if v]
     if name in SPAN_FIELDS:
         if not value and name == "action":
-            raise ReviewError("the action cannot be empty", "Nhiệm vụ không được để trống.")
+            raise ReviewError("the action cannot be empty", say("action_empty"))
         return name, (_span(value, current, text) if value else None)
     if name in ("deadline_date", "deadline"):
         return "deadline", (_deadline(value, current.get("deadline")) if value else None)
@@ -273,7 +274,7 @@ def _corrected_value(name: str, value, current: dict, text: str, on):
     if name == "sector":
         return "sector", (_sector(value) if value else None)
     raise ReviewError(f"field {name!r} cannot be corrected; use one of " + ", ".join(CORRECTABLE),
-                      "Trường này không sửa được.")  # fmt: skip
+                      say("field_not_correctable"))  # fmt: skip
 
 
 def _locate(value, directive: dict, text: str) -> tuple[str, Optional[int], Optional[int]]:
@@ -286,11 +287,11 @@ def _locate(value, directive: dict, text: str) -> tuple[str, Optional[int], Opti
         start, end = value.get("start"), value.get("end")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
             raise ReviewError(f"selection {start}..{end} is outside the text (0..{len(text)})",
-                              "Đoạn chọn nằm ngoài văn bản.")  # fmt: skip
+                              say("selection_outside"))  # fmt: skip
         return text[start:end], start, end
     surface = " ".join(str(value).split())
     if not surface:
-        raise ReviewError("empty value", "Giá trị trống.")
+        raise ReviewError("empty value", say("value_empty"))
     evidence = directive.get("evidence") or {}
     if evidence.get("start") is not None:
         at = text.find(surface, evidence["start"], evidence["end"])
@@ -333,7 +334,7 @@ def _deadline(value, old: Optional[dict]) -> dict:
         date = dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
         raise ReviewError(f"{value!r} is not a date in the form YYYY-MM-DD",
-                          "Thời hạn không phải ngày hợp lệ.") from None  # fmt: skip
+                          say("deadline_not_date")) from None  # fmt: skip
     if old and old.get("start") is not None:  # keep the words of the text, change the date
         span = {k: old[k] for k in ("text", "start", "end")}
         kind = old.get("kind") or "before"
@@ -349,7 +350,7 @@ def _modality(value) -> str:
     except ValueError:
         choices = ", ".join(m.value for m in Modality)
         raise ReviewError(f"modality {value!r} is not one of {choices}",
-                          "Loại chỉ đạo không hợp lệ.") from None  # fmt: skip
+                          say("modality_invalid")) from None  # fmt: skip
 
 
 def _sector(value) -> dict:
@@ -357,7 +358,7 @@ def _sector(value) -> dict:
     labels = sector_labels()
     if value not in labels:
         raise ReviewError(f"sector {value!r} is not one of " + ", ".join(labels),
-                          "Lĩnh vực không có trong danh mục.")  # fmt: skip
+                          say("sector_unknown"))  # fmt: skip
     return {"id": value, "label": labels[value], "confidence": 1.0, "source": "review"}
 
 
@@ -382,5 +383,5 @@ def _validate(directive: dict) -> dict:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ReviewError(f"invalid directive: {where}: {first['msg']}",
-                          "Chỉ đạo sau khi sửa không hợp lệ.") from None  # fmt: skip
+                          say("directive_invalid")) from None  # fmt: skip
     return checked.model_dump(mode="json", exclude={"review"}, exclude_unset=False)
