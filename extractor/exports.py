@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from .fields import csv_headers, presentation, registry
+from .fields import column, csv_headers, label, label_vi, presentation, registry
 from .sector import sector_labels
 
 # Shown for a modality and a review status (data/presentation.json).
@@ -164,13 +164,13 @@ def to_csv(documents: list[dict], *, header: bool = True) -> str:
 # -- Excel -----------------------------------------------------------------------------
 
 DOCUMENT_COLUMNS: list[tuple[str, Callable[[dict], object], int]] = [
-    ("Văn bản", document_name, 18),
-    ("Ngày", lambda doc: _iso_date((doc.get("document") or {}).get("date")), 12),
-    ("Cơ quan ban hành", lambda doc: entity_name((doc.get("document") or {}).get("issuing_body")),
-     30),
-    ("Tệp", lambda doc: (doc.get("source") or {}).get("path") or "", 30),
-    ("Số chỉ đạo", lambda doc: len(doc["directives"]), 10),
-    ("Cảnh báo", lambda doc: "; ".join(doc.get("warnings") or []), 60),
+    (column("document"), document_name, 18),
+    (column("date"), lambda doc: _iso_date((doc.get("document") or {}).get("date")), 12),
+    (label("issuing_body"),
+     lambda doc: entity_name((doc.get("document") or {}).get("issuing_body")), 30),
+    (label("file"), lambda doc: (doc.get("source") or {}).get("path") or "", 30),
+    (label("directive_count"), lambda doc: len(doc["directives"]), 10),
+    (label("warnings"), lambda doc: "; ".join(doc.get("warnings") or []), 60),
 ]  # fmt: skip
 
 
@@ -184,9 +184,9 @@ def to_xlsx(documents: list[dict]) -> bytes:
 
     book = Workbook()
     directives = book.active
-    directives.title = "Chỉ đạo"
+    directives.title = label("directives_sheet")
     _sheet(directives, COLUMNS, rows(documents))
-    sheet = book.create_sheet("Văn bản")
+    sheet = book.create_sheet(column("document"))
     _sheet(sheet, DOCUMENT_COLUMNS,
            ([value(doc) for _, value, _ in DOCUMENT_COLUMNS] for doc in documents))  # fmt: skip
     buf = io.BytesIO()
@@ -225,7 +225,7 @@ def to_ics(documents: list[dict], *, now: Optional[dt.datetime] = None) -> bytes
     cal = Calendar()
     cal.add("prodid", "-//vn-directive-extractor//chi-dao//VI")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Thời hạn chỉ đạo")
+    cal.add("x-wr-calname", label("calendar_name"))
     for doc in documents:
         for d in doc["directives"]:
             day = deadline_date(d)
@@ -244,20 +244,21 @@ def to_ics(documents: list[dict], *, now: Optional[dt.datetime] = None) -> bytes
 
 
 def _event_summary(d: dict) -> str:
-    actor = entity_name(d.get("actor")) or "(không rõ cơ quan)"
+    actor = entity_name(d.get("actor")) or label("unknown_actor")
     action = d["action"]["text"]
     return f"{actor}: {action[:120]}{'…' if len(action) > 120 else ''}"
 
 
 def _event_description(doc: dict, d: dict) -> str:
-    lines = [f"Văn bản: {document_name(doc)}", f"Cơ quan chủ trì: {entity_name(d.get('actor'))}",
-             f"Nhiệm vụ: {d['action']['text']}"]  # fmt: skip
+    lines = [f"{column('document')}: {document_name(doc)}",
+             f"{label_vi('actor')}: {entity_name(d.get('actor'))}",
+             f"{label_vi('action')}: {d['action']['text']}"]  # fmt: skip
     coactors = "; ".join(entity_name(c) for c in d.get("coactors") or [])
     if coactors:
-        lines.append(f"Phối hợp: {coactors}")
+        lines.append(f"{label_vi('coactors')}: {coactors}")
     if (d.get("deadline") or {}).get("text"):
-        lines.append(f"Thời hạn: {d['deadline']['text']}")
-    lines.append(f"Câu gốc: {d['evidence']['text']}")
+        lines.append(f"{label_vi('deadline')}: {d['deadline']['text']}")
+    lines.append(f"{label_vi('evidence')}: {d['evidence']['text']}")
     return "\n".join(lines)
 
 
@@ -273,7 +274,7 @@ def _day(directive: dict) -> str:
     day = deadline_date(directive)
     if day is not None:
         return day.strftime("%d/%m/%Y")
-    return "chưa rõ ngày" if directive.get("deadline") else "—"
+    return label("no_date") if directive.get("deadline") else "—"
 
 
 def to_table(documents: list[dict], width: int = 100) -> str:
@@ -284,11 +285,12 @@ def to_table(documents: list[dict], width: int = 100) -> str:
     lines = []
     for doc in documents:
         directives = doc["directives"]
-        lines.append(f"{document_name(doc)} — {len(directives)} chỉ đạo")
+        lines.append(f"{document_name(doc)} — {label('directive_total', n=len(directives))}")
         if not directives:
             continue
-        lines.append(f"{'#':>3} {'Cơ quan chủ trì':<{actor_w}} {'Nhiệm vụ':<{action_w}} "
-                     f"{'Thời hạn':<{day_w}} {'Loại':<{kind_w}}".rstrip())  # fmt: skip
+        head = [("actor", actor_w), ("action", action_w), ("deadline", day_w),
+                ("modality", kind_w)]  # fmt: skip
+        lines.append(f"{'#':>3} " + " ".join(f"{label_vi(n):<{w}}" for n, w in head).rstrip())
         for n, d in enumerate(directives, 1):
             actor = _cut(entity_name(d.get("actor")) or "—", actor_w)
             kind = MODALITY_VI.get(d["modality"], d["modality"])

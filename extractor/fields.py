@@ -54,3 +54,13 @@ def presentation() -> Presentation:
 def say(key: str, **values) -> str:
     """The clerk's message ``key`` of ``data/presentation.json``, its fields filled."""
     return presentation().messages[key].format(**values)
+
+
+def label(key: str, **values) -> str:
+    """An export's or report's own heading ``key`` (``labels`` of presentation.json)."""
+    return presentation().labels[key].format(**values)
+
+
+def column(name: str) -> str:
+    """The clerk's column header of a field or a document column (fields.json)."""
+    return registry().column_header(name)

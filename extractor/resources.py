@@ -511,19 +511,28 @@ MessageKey = Literal[
 ]  # fmt: skip
 
 
+LabelKey = Literal[
+    "issuing_body", "file", "directive_count", "warnings", "directives_sheet", "calendar_name",
+    "unknown_actor", "no_date", "directive_total",
+]  # fmt: skip
+
+
 class Presentation(_Rule):
     note: str = ""
     modality: dict[str, str]
     review_status: dict[str, str]
     # The review server's words to the clerk, every key of MessageKey given.
     messages: dict[MessageKey, str]
+    # Headings of the exports and reports that are not a field's label, every key given.
+    labels: dict[LabelKey, str]
 
-    @field_validator("messages")
+    @field_validator("messages", "labels")
     @classmethod
-    def _every_message(cls, value):
-        missing = set(MessageKey.__args__) - set(value)
+    def _every_key(cls, value, info):
+        keys = (MessageKey if info.field_name == "messages" else LabelKey).__args__
+        missing = set(keys) - set(value)
         if missing:
-            raise ValueError(f"presentation messages missing {sorted(missing)}")
+            raise ValueError(f"presentation {info.field_name} missing {sorted(missing)}")
         return value
 
 

@@ -28,7 +28,6 @@ STILL_IN_CODE = {
     # The clerk's-workflow merge brought the review server's Vietnamese messages; they are
     # gathered in web/messages.py, and the few still beside their use move there next.
     "web/messages.py": "the review server's messages to the clerk, in one module",
-    "exports.py": "the workbook's second sheet and the calendar's event texts",
 }
 
 LOADERS = [
