@@ -514,6 +514,14 @@ MessageKey = Literal[
 LabelKey = Literal[
     "issuing_body", "file", "directive_count", "warnings", "directives_sheet", "calendar_name",
     "unknown_actor", "no_date", "directive_total",
+    "report_no_deadline", "report_undated", "report_unreadable", "report_not_output",
+    "report_some_not_output", "report_title", "report_subtitle", "report_directives",
+    "report_empty_documents", "report_low_confidence", "report_failed_files",
+    "report_skipped_files", "report_summary", "report_count", "report_overview",
+    "report_by_modality", "report_month", "report_by_month", "report_body", "report_by_actor",
+    "report_error", "report_errors_heading", "report_error_column", "report_detail",
+    "report_dated", "report_chars", "report_from_csv", "report_without_text", "report_no_text",
+    "report_no_directive", "report_review", "report_low",
 ]  # fmt: skip
 
 

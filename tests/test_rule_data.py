@@ -20,7 +20,6 @@ VIETNAMESE = set("ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻ�
 # Modules that still hold Vietnamese strings, and why. Everything else reads its words
 # from extractor/data/.
 STILL_IN_CODE = {
-    "web/report.py": "report labels not yet in data/presentation.json",
     "readers/legacy.py": "letter classes that recognise the script, not words",
     "readers/pdf.py": "page-number lines ('trang 2 của 5') removed from the text layer",
     "schema.py": "a field's description in the JSON Schema",

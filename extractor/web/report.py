@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import Optional, Union
 
 from ..exports import MODALITY_VI, STATUS_VI
+from ..fields import column, label, label_vi
 from .assets import fill, package_text
 
 LOW_CONFIDENCE = 0.6
-_NO_ACTOR = "(không rõ cơ quan)"
-_NO_DEADLINE = "Không có thời hạn"
-_UNDATED = "Có thời hạn, không rõ ngày"
+_NO_ACTOR = label("unknown_actor")
+_NO_DEADLINE = label("report_no_deadline")
+_UNDATED = label("report_undated")
 
 
 def load_documents(out_dir: Union[str, os.PathLike]) -> tuple[list[tuple[str, dict]], list[str]]:
@@ -45,14 +46,14 @@ def load_documents(out_dir: Union[str, os.PathLike]) -> tuple[list[tuple[str, di
         try:
             items = _READERS[path.suffix.lower()](path)
         except (OSError, UnicodeDecodeError, ValueError, RecursionError, csv.Error) as exc:
-            skipped.append(f"{rel}: không đọc được ({type(exc).__name__})")
+            skipped.append(label("report_unreadable", path=rel, error=type(exc).__name__))
             continue
         found = [d for d in items if _is_document(d)]
         if not found:
-            skipped.append(f"{rel}: không phải đầu ra của bộ trích xuất")
+            skipped.append(label("report_not_output", path=rel))
         elif len(found) < len(items):
-            skipped.append(f"{rel}: {len(items) - len(found)} mục không phải đầu ra của bộ "
-                           "trích xuất")  # fmt: skip
+            skipped.append(label("report_some_not_output", path=rel,
+                                 n=len(items) - len(found)))  # fmt: skip
         for i, d in enumerate(found):
             docs.append((rel if len(found) == 1 else f"{rel}#{i + 1}", d))
     return docs, skipped
@@ -101,11 +102,11 @@ def _read_csv(path: Path) -> list:
         return [{}]  # not the clerk's CSV
     docs: dict[tuple[str, str], dict] = {}
     for row in rows:
-        key = (row["Văn bản"], row["Ngày"])
-        doc = docs.setdefault(key, {"from_csv": True, "directives": [], "warnings": [],
-                                    "source": {"path": row["Văn bản"], "format": "csv"},
-                                    "document": {"number": row["Văn bản"],
-                                                 "date": row["Ngày"] or None}})  # fmt: skip
+        name, date = row[column("document")], row[column("date")]
+        doc = docs.setdefault((name, date), {
+            "from_csv": True, "directives": [], "warnings": [],
+            "source": {"path": name, "format": "csv"},
+            "document": {"number": name, "date": date or None}})  # fmt: skip
         doc["directives"].append(_csv_directive(row))
     return list(docs.values())
 
@@ -117,20 +118,20 @@ def _csv_directive(row: dict) -> dict:
     def entity(text: str) -> Optional[dict]:
         return {"text": _plain(text)} if text else None
 
-    when = row.get("Thời hạn") or ""
+    when = row.get(column("deadline")) or ""
     iso = when if _ISO_DATE.fullmatch(when) else None
-    status = next((k for k, v in STATUS_VI.items() if v == row.get("Trạng thái duyệt")), None)
+    status = next((k for k, v in STATUS_VI.items() if v == row.get(column("review_status"))), None)
     directive = {
-        "id": row.get("Mã chỉ đạo") or "", "actor": entity(row["Cơ quan chủ trì"]),
-        "issuer": entity(row.get("Người chỉ đạo", "")),
-        "report_to": entity(row.get("Báo cáo cho", "")),
-        "coactors": [{"text": _plain(c)} for c in row["Cơ quan phối hợp"].split("; ") if c],
-        "action": {"text": _plain(row["Nhiệm vụ"])},
-        "topic": {"text": _plain(row["Nội dung"])} if row["Nội dung"] else None,
+        "id": row.get(column("id")) or "", "actor": entity(row[column("actor")]),
+        "issuer": entity(row.get(column("issuer"), "")),
+        "report_to": entity(row.get(column("report_to"), "")),
+        "coactors": [{"text": _plain(c)} for c in row[column("coactors")].split("; ") if c],
+        "action": {"text": _plain(row[column("action")])},
+        "topic": {"text": _plain(row[column("topic")])} if row[column("topic")] else None,
         "deadline": {"text": "" if iso else when, "date": iso} if when else None,
-        "modality": _MODALITY_OF.get(row["Loại chỉ đạo"], "obligation"),
-        "evidence": {"text": _plain(row["Câu gốc"])},
-        "confidence": _float(row.get("Độ tin cậy")),
+        "modality": _MODALITY_OF.get(row[column("modality")], "obligation"),
+        "evidence": {"text": _plain(row[column("evidence")])},
+        "confidence": _float(row.get(column("confidence"))),
     }  # fmt: skip
     if status:
         directive["review"] = {"status": status}
@@ -178,7 +179,7 @@ def write_report(out_dir: Union[str, os.PathLike], output: Union[str, os.PathLik
     docs, skipped = load_documents(out_dir)
     for line in skipped:
         print(f"report: skipped {line}", file=sys.stderr)
-    page = render_report(docs, title=f"Báo cáo trích xuất chỉ đạo — {Path(out_dir).name}",
+    page = render_report(docs, title=label("report_title", name=Path(out_dir).name),
                          skipped=skipped, errors=load_errors(out_dir))  # fmt: skip
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -195,7 +196,8 @@ def render_report(
     """The report's HTML for (name, document) pairs; ``errors`` are the failed files."""
     when = dt.datetime.now().strftime("%d/%m/%Y %H:%M")
     total = sum(len(d["directives"]) for _, d in docs)
-    subtitle = f"{vi_number(len(docs))} văn bản, {vi_number(total)} chỉ đạo · lập lúc {when}"
+    subtitle = label("report_subtitle", documents=vi_number(len(docs)),
+                     directives=vi_number(total), when=when)  # fmt: skip
     sections = [_document(i, name, doc) for i, (name, doc) in enumerate(docs, 1)]
     return fill(package_text("templates", "report.html"), {
         "title": _e(title), "subtitle": _e(subtitle),
@@ -245,30 +247,34 @@ def _summary(docs: list[tuple[str, dict]], skipped: list[str], errors: list[dict
     low = sum(1 for d in directives if d.get("confidence", 1) < LOW_CONFIDENCE)
     empty = sum(1 for _, doc in docs if not doc["directives"])
     overview = [
-        ("Văn bản", len(docs)), ("Chỉ đạo", len(directives)),
-        ("Văn bản không có chỉ đạo", empty),
-        (f"Độ tin cậy thấp (< {vi_number(LOW_CONFIDENCE, 1)})", low),
+        (column("document"), len(docs)), (label("report_directives"), len(directives)),
+        (label("report_empty_documents"), empty),
+        (label("report_low_confidence", limit=vi_number(LOW_CONFIDENCE, 1)), low),
     ]  # fmt: skip
     if errors:
-        overview.append(("Tệp lỗi", len(errors)))
+        overview.append((label("report_failed_files"), len(errors)))
     if skipped:
-        overview.append(("Tệp bỏ qua", len(skipped)))
+        overview.append((label("report_skipped_files"), len(skipped)))
+    count = label("directive_count")
     parts = [
-        '<section class="box" id="summary"><h2>Tổng hợp</h2><div class="stats">',
-        _table("Tổng quan", ("", "Số lượng"), overview, bars=False),
-        _table("Theo loại chỉ đạo", ("Loại", "Số chỉ đạo"), by_modality.most_common()),
-        _table("Thời hạn theo tháng", ("Tháng", "Số chỉ đạo"),
+        f'<section class="box" id="summary"><h2>{label("report_summary")}</h2>'
+        '<div class="stats">',
+        _table(label("report_overview"), ("", label("report_count")), overview, bars=False),
+        _table(label("report_by_modality"), (label_vi("modality"), count),
+               by_modality.most_common()),
+        _table(label("report_by_month"), (label("report_month"), count),
                [(vi_date(m), by_month[m]) for m in months]),
         "</div>",
-        _table("Theo cơ quan chủ trì", ("Cơ quan", "Số chỉ đạo"), actor_counts(directives)),
+        _table(label("report_by_actor"), (label("report_body"), count),
+               actor_counts(directives)),
     ]  # fmt: skip
     if errors:
         parts.append(_errors(errors))
     if skipped:
-        parts.append("<h3>Tệp bỏ qua</h3><ul>" + "".join(f"<li>{_e(s)}</li>" for s in skipped)
-                     + "</ul>")  # fmt: skip
+        parts.append(f"<h3>{label('report_skipped_files')}</h3><ul>"
+                     + "".join(f"<li>{_e(s)}</li>" for s in skipped) + "</ul>")  # fmt: skip
     if docs:
-        parts.append("<h3>Văn bản</h3><ol class=\"toc\">" + "".join(
+        parts.append(f"<h3>{column('document')}</h3><ol class=\"toc\">" + "".join(
             f'<li><a href="#doc-{i}">{_e(_title(name, doc))}</a> '
             f'<span class="muted">({len(doc["directives"])})</span></li>'
             for i, (name, doc) in enumerate(docs, 1)) + "</ol>")  # fmt: skip
@@ -300,14 +306,16 @@ def _actor_key(actor: Optional[dict]) -> tuple[str, str]:
 def _errors(errors: list[dict]) -> str:
     from .messages import READ_ERRORS
 
+    unknown = label("report_error")
     rows = "".join(
         f"<tr><td>{_e(e.get('path', ''))}</td>"
-        f"<td>{_e(READ_ERRORS.get(e.get('kind') or '', e.get('kind') or 'lỗi'))}</td>"
+        f"<td>{_e(READ_ERRORS.get(e.get('kind') or '', e.get('kind') or unknown))}</td>"
         f"<td class=\"muted\">{_e(e.get('message', ''))}</td></tr>"
         for e in errors
     )  # fmt: skip
-    return ('<h3 id="errors">Tệp lỗi (không trích xuất được)</h3><table><thead><tr>'
-            "<th>Tệp</th><th>Lỗi</th><th>Chi tiết</th></tr></thead>"
+    return (f'<h3 id="errors">{label("report_errors_heading")}</h3><table><thead><tr>'
+            f"<th>{label('file')}</th><th>{label('report_error_column')}</th>"
+            f"<th>{label('report_detail')}</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>")  # fmt: skip
 
 
@@ -338,24 +346,24 @@ def _document(index: int, name: str, doc: dict) -> str:
     source = doc.get("source") or {}
     meta = [name]
     if info.get("date"):
-        meta.append(f"ngày {vi_date(info['date'])}")
+        meta.append(label("report_dated", date=vi_date(info["date"])))
     if info.get("issuing_body"):
         meta.append(info["issuing_body"].get("text", ""))
     meeting = info.get("meeting") or {}
     if meeting.get("title"):
         meta.append(meeting["title"].get("text", ""))
     if not doc.get("from_csv"):
-        meta.append(f"{source.get('format', '?')}, {vi_number(source.get('chars', 0))} ký tự")
+        meta.append(label("report_chars", format=source.get("format", "?"),
+                          n=vi_number(source.get("chars", 0))))  # fmt: skip
     directives = doc["directives"]
     prefix = f"d{index}-"
     if doc.get("text"):
         body = f'<div class="text">{highlight(doc["text"], directives, prefix)}</div>'
     elif directives:
-        why = ("Đọc từ CSV: các câu gốc." if doc.get("from_csv")
-               else "Đầu ra không kèm văn bản (--with-text): các câu gốc.")  # fmt: skip
+        why = label("report_from_csv" if doc.get("from_csv") else "report_without_text")
         body = f'<p class="muted">{why}</p>' + _evidence_sentences(directives, prefix)
     else:
-        body = '<p class="muted">Không có văn bản kèm theo.</p>'
+        body = f'<p class="muted">{label("report_no_text")}</p>'
     warnings = "".join(f"<li>{_e(w)}</li>" for w in doc.get("warnings") or [])
     return (
         f'<section class="box" id="doc-{index}"><h2>{index}. {_e(_title(name, doc))}</h2>'
@@ -418,10 +426,11 @@ def _evidence(text: str, directives: list[dict], prefix: str, start: int, end: i
 
 def _fields(directives: list[dict], prefix: str) -> str:
     if not directives:
-        return '<p class="muted">Không tìm thấy chỉ đạo nào.</p>'
+        return f'<p class="muted">{label("report_no_directive")}</p>'
     reviewed = any("review" in d for d in directives)
-    head = ["#", "Người chỉ đạo", "Cơ quan chủ trì", "Phối hợp", "Nhiệm vụ", "Nội dung",
-            "Thời hạn", "Loại", "Độ tin cậy"] + (["Duyệt"] if reviewed else [])  # fmt: skip
+    head = ["#", *(label_vi(n) for n in ("issuer", "actor", "coactors", "action", "topic",
+                                         "deadline", "modality")),
+            column("confidence")] + ([label("report_review")] if reviewed else [])  # fmt: skip
     rows = []
     for i, d in enumerate(directives, 1):
         low = d.get("confidence", 1) < LOW_CONFIDENCE
@@ -441,7 +450,7 @@ def _fields(directives: list[dict], prefix: str) -> str:
             _e(when),
             _e(MODALITY_VI.get(d["modality"], d["modality"])),
             vi_number(d.get("confidence", 0), 2)
-            + (' <span class="flag">thấp</span>' if low else ""),
+            + (f' <span class="flag">{label("report_low")}</span>' if low else ""),
         ]
         if reviewed:
             status = (d.get("review") or {}).get("status", "")
