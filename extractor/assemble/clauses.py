@@ -1,9 +1,12 @@
 """Clause splitting: a sentence's tokens cut at ";" and at commas that start a new
-action (a cue, a new actor, or a verb phrase after a complete one)."""
+action (a cue, a new actor, or a verb phrase after a complete one).
+
+The ``clause_splitter`` component (:func:`split_document`) cuts every sentence of a Doc
+once and writes the result on ``doc._.sentences``; the assembler and the model read it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spacy.tokens import Doc, Token
 
@@ -11,6 +14,28 @@ from .table import MIN_SPLIT_CHUNK, PUNCT, table
 
 if TYPE_CHECKING:
     from .index import DocIndex
+
+
+class SentenceClauses(NamedTuple):
+    """A sentence's tokens (outside skipped regions) and its clauses, each a token list."""
+
+    tokens: list[Token]
+    clauses: list[list[Token]]
+
+
+Sentences = dict[tuple[int, int], SentenceClauses]
+
+
+def split_document(ix: DocIndex) -> Sentences:
+    """Every sentence of the Doc's blocks, by its (start, end) characters, with its clauses."""
+    doc = ix.doc
+    skipped = doc._.skipped or []
+    out: Sentences = {}
+    for block in doc._.blocks or []:
+        for start, end in block.sentences:
+            tokens = sentence_tokens(doc, start, end, skipped)
+            out[start, end] = SentenceClauses(tokens, split_clauses(tokens, ix) if tokens else [])
+    return out
 
 
 def sentence_tokens(doc: Doc, start: int, end: int, skipped) -> list[Token]:

@@ -29,7 +29,6 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
                     seen.add(key)
                     records.append(rec)
     doc._.clause_context = state.clause_context
-    doc._.sentences = ix.sentences()  # what the model stage reads
     return records
 
 
