@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from ..normalize import fold
 from .decisions import read_sentence
-from .discourse import WalkState, after_sentence, enter_block, find_issuer
+from .discourse import WalkState, after_sentence, enter_block, find_issuer, track_instruction
 from .index import DocIndex, doc_index
 from .records import DirectiveRecord, Ref
 
@@ -46,6 +46,7 @@ def _sentence(ix: DocIndex, state: WalkState, block, s_start: int, s_end: int,
     records, readings = read_sentence(tokens, clauses, ix, state, frame, has_conclusion,
                                       evidence, found, lead_in)  # fmt: skip
     after_sentence(tokens, readings, found, ix, state, block, s_end)
+    track_instruction(state, readings, records, found)
     return records
 
 
