@@ -46,7 +46,7 @@ def _sentence(ix: DocIndex, state: WalkState, block, s_start: int, s_end: int,
     records, readings = read_sentence(tokens, clauses, ix, state, frame, has_conclusion,
                                       evidence, found, lead_in)  # fmt: skip
     after_sentence(tokens, readings, found, ix, state, block, s_end)
-    track_instruction(state, readings, records, found)
+    track_instruction(state, readings, records)
     return records
 
 
