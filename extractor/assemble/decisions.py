@@ -127,7 +127,8 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
                                                           may_direct)  # fmt: skip
     if c.action is None or c.non_directive or s.past or s.non_directive and not cues.strong:
         return None
-    zone_open = (not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
+    zone_open = ((not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
+                 or state.instructing)
     if not zone_open:
         return None
     g = GateInput(cues, c.tokens[c.action[0]], own_actor, in_frame, zone_open,
