@@ -9,7 +9,7 @@ DOC_ATTRS = {
     "blocks": None,  # list[segment.Block]
     "directives": None,  # list[assemble.DirectiveRecord]
     "clause_context": None,  # {clause start char: assemble.ClauseContext}
-    "sentences": None,  # {(start, end): (tokens, clauses)}: the assembler's, for the model
+    "sentences": None,  # {(start, end): assemble.SentenceClauses}: the clause_splitter's
     "text": None,  # the text the tokenizer was given (== Doc.text)
     "given_date": None,  # the document date the user gave (datetime.date), before the pipeline
     "published": None,  # the page's publication date (HTML, datetime.date), before the pipeline

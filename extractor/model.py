@@ -149,14 +149,10 @@ def sentence_views(doc: Doc, vocab=None,
     """Every non-skipped sentence of a rule-processed Doc (Docs made with ``vocab``),
     or those ``wanted`` says."""
     vocab = doc.vocab if vocab is None else vocab
-    sentences = doc._.sentences
-    if sentences is None:  # a Doc the assembler did not read
-        sentences = {}
+    sentences = doc_index(doc).sentences()  # the clause_splitter's
     views = []
     for block in doc._.blocks or []:
         for s_start, s_end in block.sentences:
-            if (s_start, s_end) not in sentences:
-                sentences[s_start, s_end] = doc_index(doc).sentence(s_start, s_end)
             tokens, clauses = sentences[s_start, s_end]
             if not tokens:
                 continue

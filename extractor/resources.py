@@ -423,9 +423,23 @@ class CueFunctionSpec(_Rule):
     note: str = ""
 
 
+class VerbChain(_Rule):
+    """When a comma followed by a verb starts a new action (guideline §5): "rà soát X, xây
+    dựng Y" is two directives, "kiểm tra, xử lý nghiêm X" (verbs sharing one object) one."""
+
+    # Content tokens the phrase before the comma must hold after its verb (its object).
+    min_object: int = Field(ge=1)
+    # Content tokens, not verbs, the phrase after the comma must hold after its verb.
+    min_next: int = Field(ge=1)
+    # Words that look like a verb after a comma but never start an action ("trừ").
+    not_after_comma: tuple[str, ...] = ()
+    note: str = ""
+
+
 class CueFunctions(_Rule):
     note: str = ""
     functions: tuple[CueFunctionSpec, ...]
+    verb_chain: VerbChain
 
     def with_flag(self, flag: str) -> frozenset[str]:
         return frozenset(f.id for f in self.functions if getattr(f, flag))

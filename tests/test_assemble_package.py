@@ -92,6 +92,34 @@ def test_the_refiner_writes_what_the_index_reads():
     assert {s.text for s in ix.actors.values()} == set(actors)
 
 
+def test_the_clause_splitter_writes_what_the_assembler_reads(monkeypatch):
+    from extractor.assemble import clauses as clauses_module
+    from extractor.assemble.clauses import SentenceClauses
+
+    nlp = build("rules")
+    upto = nlp.pipe_names.index("clause_splitter")
+    doc = nlp.make_doc("Giao Bộ Tài chính rà soát các quy định; Bộ Xây dựng hướng dẫn các địa "
+                       "phương. Ủy ban nhân dân tỉnh báo cáo kết quả.")
+    for _name, pipe in nlp.pipeline[: upto + 1]:
+        doc = pipe(doc)
+    sentences = doc._.sentences
+    assert len(sentences) == 2 and all(isinstance(v, SentenceClauses) for v in sentences.values())
+    first = sentences[min(sentences)]
+    assert [" ".join(t.text for t in c) for c in first.clauses] == [
+        "Giao Bộ Tài chính rà soát các quy định", "Bộ Xây dựng hướng dẫn các địa phương ."]
+    # The later stages read the clauses; they never cut a sentence again.
+    monkeypatch.setattr(clauses_module, "split_clauses", _must_not_split)
+    for _name, pipe in nlp.pipeline[upto + 1 :]:
+        doc = pipe(doc)
+    text = doc.text
+    assert [text[d.action.start : d.action.end] for d in doc._.directives] == [
+        "rà soát các quy định", "hướng dẫn các địa phương", "báo cáo kết quả"]
+
+
+def _must_not_split(*args):
+    raise AssertionError("a stage after clause_splitter cut a sentence again")
+
+
 def test_list_growth_reads_the_document_date(monkeypatch):
     import datetime as dt
 

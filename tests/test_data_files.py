@@ -99,6 +99,9 @@ def test_the_stage_order_is_the_config_and_flows_one_way():
     # The rule work on the rulers' spans is done before the assembler, which only reads it.
     assert order.index("cue_filter") < order.index("actor_refiner") < order.index(
         "directive_assembler")
+    # Clauses are cut once, by their own stage, for the assembler and the model.
+    assert order.index("actor_refiner") < order.index("clause_splitter") < order.index(
+        "directive_assembler")
     assert order[-5:] == [MODEL_STAGE, "topic_reader", "sector_classifier", "entity_resolver",
                           "deadline_reader"]  # fmt: skip
     assert build("rules").pipe_names == [name for name in order if name != MODEL_STAGE]

@@ -15,7 +15,7 @@ or the heading / lead-in that governs its list item.
 - :mod:`.records`: ``Ref`` (with its ``origin``), clauses, frames, directive records
 - :mod:`.table`: the cue-function table and function words, as the code tests them
 - :mod:`.index`: the read-only index of a Doc (cues, actors, deadlines by token)
-- :mod:`.clauses`: clause splitting
+- :mod:`.clauses`: clause splitting (run by the ``clause_splitter`` component)
 - :mod:`.roles`: role reading, one small function per part of a clause
 - :mod:`.discourse`: frames, lead-ins, speakers, the issuer, the conclusion zone
 - :mod:`.decisions`: gates, confidence and modality

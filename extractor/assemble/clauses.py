@@ -1,16 +1,41 @@
 """Clause splitting: a sentence's tokens cut at ";" and at commas that start a new
-action (a cue, a new actor, or a verb phrase after a complete one)."""
+action (a cue, a new actor, or a verb phrase after a complete one).
+
+The ``clause_splitter`` component (:func:`split_document`) cuts every sentence of a Doc
+once and writes the result on ``doc._.sentences``; the assembler and the model read it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spacy.tokens import Doc, Token
 
-from .table import MIN_SPLIT_CHUNK, PUNCT, table
+from .table import PUNCT, table
 
 if TYPE_CHECKING:
     from .index import DocIndex
+
+
+class SentenceClauses(NamedTuple):
+    """A sentence's tokens (outside skipped regions) and its clauses, each a token list."""
+
+    tokens: list[Token]
+    clauses: list[list[Token]]
+
+
+Sentences = dict[tuple[int, int], SentenceClauses]
+
+
+def split_document(ix: DocIndex) -> Sentences:
+    """Every sentence of the Doc's blocks, by its (start, end) characters, with its clauses."""
+    doc = ix.doc
+    skipped = doc._.skipped or []
+    out: Sentences = {}
+    for block in doc._.blocks or []:
+        for start, end in block.sentences:
+            tokens = sentence_tokens(doc, start, end, skipped)
+            out[start, end] = SentenceClauses(tokens, split_clauses(tokens, ix) if tokens else [])
+    return out
 
 
 def sentence_tokens(doc: Doc, start: int, end: int, skipped) -> list[Token]:
@@ -65,19 +90,6 @@ def _has_verb(tokens: list[Token]) -> bool:
     return any(t.pos_ == "VERB" for t in tokens)
 
 
-def _chunk_len(tokens: list[Token], k: int, ix: DocIndex) -> int:
-    """Content tokens up to the next comma: no punctuation, no deadline."""
-    n, in_deadline = 0, -1
-    while k < len(tokens) and tokens[k].text not in {",", ";"}:
-        tok = tokens[k]
-        if tok.i in ix.deadlines:
-            in_deadline = ix.deadlines[tok.i].end
-        if tok.text not in PUNCT and tok.i >= in_deadline:
-            n += 1
-        k += 1
-    return n
-
-
 def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: DocIndex) -> bool:
     tok = tokens[k]
     if ix.cue(tok.i, {"coordinate", "report", "purpose", "attached"}):
@@ -94,13 +106,72 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     if actor is not None:
         after = [t for t in tokens[k:] if t.i >= actor.end][:1]
         return bool(after) and (after[0].pos_ == "VERB" or bool(ix.cues.get(after[0].i)))
-    if tok.pos_ != "VERB" or _chunk_len(tokens, k, ix) < MIN_SPLIT_CHUNK:
+    return _verb_chain_link(tokens, k, current, ix)
+
+
+def _verb_chain_link(tokens: list[Token], k: int, current: list[Token], ix: DocIndex) -> bool:
+    """", xây dựng Y" after "rà soát X": a verb with its own object after a verb phrase
+    that has one; "kiểm tra, xử lý nghiêm X" (verbs sharing one object) stays one."""
+    chain = table().verb_chain
+    if tokens[k].pos_ != "VERB" or tokens[k].lower_ in chain.not_after_comma:
         return False
+    if _opens_aside(current, ix):
+        return False
+    nxt = _content(tokens[k : k + _chunk_end(tokens, k)], ix)
+    if len(_object_after_verb(nxt, ix)) < chain.min_next:
+        return False
+    before = _content(_last_chunk(current), ix)
+    obj = _object_after_verb(before, ix)
+    # "rà soát, cắt giảm X": a phrase ending in its verb shares the object after the comma.
+    return len(obj) >= chain.min_object and before[-1].pos_ != "VERB"
+
+
+def _opens_aside(current: list[Token], ix: DocIndex) -> bool:
+    """The clause so far opens a purpose ("Để ...") or a prohibition ("không để A, B"), or
+    has a quotation still open: its commas list things inside it."""
     if any(ix.cue(t.i, {"prohibit"}) for t in current[:3]):
-        return False  # "không để A, B, C": a list of things not to let happen
-    # The verb that opened the current action: not the cue or the actor before it.
-    verbs = [j for j, t in enumerate(current) if t.pos_ == "VERB" and not _is_frame_token(t, ix)]
-    return bool(verbs) and len(current) - verbs[0] >= MIN_SPLIT_CHUNK
+        return True
+    if current and ix.cue(current[0].i, _PURPOSE):
+        return True
+    return sum(1 for t in current[1:] if t.text in _QUOTES) % 2 == 1
+
+
+_QUOTES = frozenset({'"', "“", "”"})
+
+
+def _chunk_end(tokens: list[Token], k: int) -> int:
+    """How many tokens from k up to the next comma or semicolon."""
+    n = k
+    while n < len(tokens) and tokens[n].text not in {",", ";"}:
+        n += 1
+    return n - k
+
+
+def _content(chunk: list[Token], ix: DocIndex) -> list[Token]:
+    """The chunk's words: no punctuation, no conjunction, no actor, no deadline."""
+    inside = set()
+    for t in chunk:
+        for span in (ix.actors.get(t.i), ix.deadlines.get(t.i)):
+            if span is not None:
+                inside.update(range(span.start, span.end))
+    return [t for t in chunk if t.text not in PUNCT and t.i not in inside
+            and t.lower_ not in table().comma_and]  # fmt: skip
+
+
+def _object_after_verb(words: list[Token], ix: DocIndex) -> list[Token]:
+    """The words after the phrase's first verb (not a cue of the frame) that are not verbs;
+    a phrase without a verb is all object ("thiết bị trên công trường")."""
+    first = next((j for j, t in enumerate(words)
+                  if t.pos_ == "VERB" and not _is_frame_token(t, ix)), None)  # fmt: skip
+    if first is None:
+        return [] if any(t.pos_ == "VERB" for t in words) else words
+    return [t for t in words[first + 1 :] if t.pos_ != "VERB"]
+
+
+def _last_chunk(current: list[Token]) -> list[Token]:
+    """The clause so far after its last comma: the phrase right before the cut."""
+    commas = [j for j, t in enumerate(current) if t.text == ","]
+    return current[commas[-1] + 1 :] if commas else current
 
 
 def _in_coactor_list(current: list[Token], ix: DocIndex) -> bool:

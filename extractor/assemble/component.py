@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from ..normalize import fold
 from .deadline_scope import close_previous, deadline_line
 from .decisions import read_sentence
-from .discourse import WalkState, after_sentence, enter_block, find_issuer
+from .discourse import WalkState, after_sentence, enter_block, find_issuer, track_instruction
 from .index import DocIndex, doc_index
 from .records import DirectiveRecord, Ref
 
@@ -36,7 +36,6 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
                     seen.add(key)
                     records.append(rec)
     doc._.clause_context = state.clause_context
-    doc._.sentences = ix.sentences()  # what the model stage reads
     return records
 
 
@@ -54,6 +53,7 @@ def _sentence(ix: DocIndex, state: WalkState, block, s_start: int, s_end: int,
     records, readings = read_sentence(tokens, clauses, ix, state, frame, has_conclusion,
                                       evidence, found, lead_in)  # fmt: skip
     after_sentence(tokens, readings, found, ix, state, block, s_end)
+    track_instruction(state, readings, records)
     return records
 
 

@@ -28,6 +28,7 @@ class SentenceState:
     issuer: Optional[Ref]
     governing: Optional[str]
     prev_actor: Optional[Ref] = None
+    carried: Optional[Ref] = None  # the last actor of the instruction context (C22)
     strong_seen: bool = False
     past: bool = False
 
@@ -62,6 +63,10 @@ GATES = (
     Gate("directive.actor_then_verb_in_conclusion", 0.7,
          lambda g: g.own_actor and g.head.pos_ == "VERB" and not g.assessment
          and (g.conclusion_seen or g.in_frame)),
+    Gate("directive.actor_then_verb_after_instruction", 0.7,
+         lambda g: g.instructing and g.own_actor and g.head.pos_ == "VERB" and not g.assessment),
+    Gate("directive.follow_up_after_instruction", 0.65,
+         lambda g: g.instructing and g.head.pos_ == "VERB" and not g.assessment),
 )  # fmt: skip
 NO_ACTOR_PENALTY = 0.15  # a directive whose actor nobody names is less sure
 
@@ -76,6 +81,7 @@ class GateInput:
     assessment: bool
     conclusion_seen: bool
     instructs: frozenset
+    instructing: bool = False  # after a leader's instruction (C17, C22)
 
 
 def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optional[Frame],
@@ -90,6 +96,7 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         leader_speaks=found is not None or any(c.issuer is not None for c in readings),
         issuer=speaker_for(found, state, ix) if found is not None else state.issuer,
         governing=frame.modality if frame is not None else None,
+        carried=state.last_actor if state.instructing else None,
     )  # fmt: skip
     records: list[DirectiveRecord] = []
     for c in readings:
@@ -115,18 +122,20 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
     frame = s.frame
     in_frame = frame is not None and frame.directive
     # May the model propose here? Where the rules would listen to a weak cue.
-    may_direct = ((state.conclusion_seen or s.leader_speaks or in_frame)
+    may_direct = ((state.conclusion_seen or s.leader_speaks or in_frame or state.instructing)
                   and state.section != "assessment"
                   and not (c.non_directive or s.past or s.non_directive))  # fmt: skip
     state.clause_context[c.tokens[0].idx] = ClauseContext(c.actor, c.issuer or s.issuer,
                                                           may_direct)  # fmt: skip
     if c.action is None or c.non_directive or s.past or s.non_directive and not cues.strong:
         return None
-    zone_open = (not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
+    zone_open = ((not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
+                 or state.instructing)
     if not zone_open:
         return None
     g = GateInput(cues, c.tokens[c.action[0]], own_actor, in_frame, zone_open,
-                  state.section == "assessment", state.conclusion_seen, table().instructs)
+                  state.section == "assessment", state.conclusion_seen, table().instructs,
+                  state.instructing)
     gate = next((gate for gate in GATES if gate.holds(g)), None)
     if gate is None or (lead_in and announces_list(c)) or c.completion_only:
         return None  # "... một số nội dung sau:": the items below are the directives
@@ -165,6 +174,8 @@ def _inherit(c: Clause, s: SentenceState) -> None:
         c.actor = _handed(s.prev_actor, Origin.previous_clause)
         if c.actor is None and frame is not None and frame.actor is not None:
             c.actor = _handed(frame.actor, frame.origin)
+        if c.actor is None:  # "Đồng thời, khẩn trương ...": the last actor told (C22)
+            c.actor = _handed(s.carried, Origin.previous_clause)
     s.prev_actor = c.actor
     if c.topic is None and frame is not None:
         c.topic = _handed(frame.topic, frame.origin)

@@ -24,6 +24,12 @@ class WalkState:
     # by the clause's first character.
     clause_context: dict[int, ClauseContext] = field(default_factory=dict)
     speaker: Optional[Ref] = None  # the leader speaking in a transcript turn
+    # C17/C22: an instruction that names whom ("Phó Chủ tịch yêu cầu X ...", "Giao X ...")
+    # opens a context where a bare "agency + verb" sentence directs and a subjectless one
+    # takes the last actor; the first sentence that directs nothing (a report, praise)
+    # closes it (C23).
+    instructing: bool = False
+    last_actor: Optional[Ref] = None
 
 
 def enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
@@ -111,6 +117,21 @@ def speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
 
 def is_first_person(ref: Ref, ix: DocIndex) -> bool:
     return ix.text[ref.start : ref.end].lower() in table().first_person
+
+
+def track_instruction(state: WalkState, readings: list[Clause], records) -> None:
+    """Open, keep or close the instruction context after a sentence, and the actor it
+    hands on: none after a permission (its beneficiary is not told to do anything)."""
+    if not records:
+        state.instructing, state.last_actor = False, None
+        return
+    if any({q.function for q in c.cues} & table().instructs for c in readings):
+        state.instructing = True
+    last = records[-1]
+    state.last_actor = None if last.modality == _PERMISSION else last.actor
+
+
+_PERMISSION = "permission"
 
 
 def after_sentence(tokens, readings: list[Clause], found: Optional[Ref], ix: DocIndex,

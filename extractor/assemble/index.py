@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from ..extensions import text_of
 from ..resources import Cue, cue_lexicon, discourse_actors, leader_titles
 from ..rules import longest_spans
-from .clauses import sentence_tokens, split_clauses
+from .clauses import SentenceClauses, Sentences, split_document
 from .table import table
 
 IN_CONTEXT_KEY = "cues.in_context"  # the cues their neighbouring words allow (cue_filter)
@@ -171,7 +171,6 @@ class DocIndex(SpanIndex):
 
     def __init__(self, doc: Doc):
         super().__init__(doc)
-        self._sentences: dict[tuple[int, int], tuple[list[Token], list[list[Token]]]] = {}
         self._leaders: dict[tuple[int, int], bool] = {}
         if CUES_KEY not in doc.spans:  # a Doc the refiner did not see (a test's)
             ActorRefiner(doc).write()
@@ -191,17 +190,17 @@ class DocIndex(SpanIndex):
         }
         self.leader_titles = leader_titles()
 
-    def sentence(self, start: int, end: int) -> tuple[list[Token], list[list[Token]]]:
-        """A sentence's tokens (outside skipped regions) and its clauses, made once and
-        shared by the assembler and the model's sentence views."""
-        if (start, end) not in self._sentences:
-            tokens = sentence_tokens(self.doc, start, end, self.doc._.skipped or [])
-            self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
-        return self._sentences[start, end]
+    def sentence(self, start: int, end: int) -> SentenceClauses:
+        """A sentence's tokens (outside skipped regions) and its clauses, as the
+        ``clause_splitter`` component wrote them on ``doc._.sentences``."""
+        return self.sentences()[start, end]
 
-    def sentences(self) -> dict:
-        """Every sentence read so far: (start, end) -> (its tokens, its clauses)."""
-        return self._sentences
+    def sentences(self) -> Sentences:
+        """Every sentence of the Doc: (start, end) -> (its tokens, its clauses); cut here
+        only for a Doc the ``clause_splitter`` did not see (a test's)."""
+        if self.doc._.sentences is None:
+            self.doc._.sentences = split_document(self)
+        return self.doc._.sentences
 
     def is_leader(self, span: Span) -> bool:
         key = (span.start, span.end)

@@ -187,11 +187,16 @@ def _between_tail(cur: Cursor, c: Clause, tok: Token) -> str:
     elif hit := cur.at({"coordinate"}):
         c.cues.append(hit[0])
         cur.p = read_coactors(cur.tokens, cur.skip(hit[1]), cur.ix, c)
-    elif tok.text == "," or tok.lower_ in table().before_action:
+    elif tok.text == "," or tok.lower_ in table().before_action or _colon_after_cue(tok, c):
         cur.p += 1
     else:
         return "stop"
     return "next"
+
+
+def _colon_after_cue(tok: Token, c: Clause) -> bool:
+    """"Yêu cầu các địa phương: kiểm tra ...": the colon after an instructed actor (C19)."""
+    return tok.text == ":" and any(q.function in table().instructs for q in c.cues)
 
 
 def _actor_inside_prohibition(cur: Cursor, c: Clause) -> None:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from ..resources import cue_functions, function_words
+from ..resources import VerbChain, cue_functions, function_words
 
-# A comma starts a new verb phrase only between two phrases this long (content tokens):
-# shorter ones are lists inside one object ("phòng, chống dịch", "miễn, giảm lãi vay").
-MIN_SPLIT_CHUNK = 7
 PUNCT = {",", ";", ":", ".", "!", "?", "…", "...", "(", ")", "-", "–", "\"", "“", "”"}
 
 
@@ -37,6 +34,7 @@ class _Table:
     first_person: frozenset
     announce_last: frozenset
     announce_last_two: tuple
+    verb_chain: VerbChain  # when ", <verb> ..." starts a new action
 
 
 @cache
@@ -56,4 +54,5 @@ def table() -> _Table:
         leading_fillers=frozenset(w.leading_fillers), before_action=frozenset(w.before_action),
         first_person=frozenset(w.first_person), announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
+        verb_chain=cf.verb_chain,
     )  # fmt: skip
