@@ -345,6 +345,39 @@ def organizations() -> Organizations:
     return load(Organizations, "organizations.json")
 
 
+class ActorPhrases(_Rule):
+    """How the pieces of one actor phrase are put together (``data/actor_phrases.json``)."""
+
+    note: str = ""
+    # "Các xã, thị trấn": nouns that go on a list of bodies after a comma.
+    list_nouns: tuple[str, ...] = Field(min_length=1)
+    # "Thủ trưởng các sở, ban, ngành", "Bí thư, Chủ tịch UBND các tỉnh": a role title
+    # before a body or a collective belongs to the actor.
+    role_titles: tuple[str, ...] = Field(min_length=1)
+    # "các sở, ban, ngành tỉnh": a level word that closes a collective.
+    level_suffixes: tuple[str, ...] = ()
+    # "Phó Thủ tướng cũng đề nghị ...": words between an issuer and its cue.
+    issuer_adverbs: tuple[str, ...] = ()
+
+    @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs")
+    @classmethod
+    def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not all(w.strip() for w in value):
+            raise ValueError("words must be non-empty strings")
+        return value
+
+
+@cache
+def actor_phrases() -> ActorPhrases:
+    """The actor-phrase rules (``data/actor_phrases.json``), lowercased and normalized."""
+    data = load(ActorPhrases, "actor_phrases.json")
+    low = lambda words: tuple(dict.fromkeys(normalize_text(w).lower() for w in words))  # noqa: E731
+    return data.model_copy(update={
+        "list_nouns": low(data.list_nouns), "role_titles": low(data.role_titles),
+        "level_suffixes": low(data.level_suffixes), "issuer_adverbs": low(data.issuer_adverbs),
+    })  # fmt: skip
+
+
 class ListAnnouncers(_Rule):
     last: tuple[str, ...]  # "... các nội dung sau:"
     last_two: tuple[tuple[str, str], ...]  # "... như sau:"

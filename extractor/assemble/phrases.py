@@ -1,0 +1,143 @@
+"""Actor phrases made whole from the rulers' pieces (run by the actor refiner, before the
+assembler reads any clause; the words come from ``data/actor_phrases.json``):
+
+- a role title before a body or a collective is part of it: "Thủ trưởng các sở, ban,
+  ngành", "Giám đốc Kho bạc Nhà nước tỉnh" (C08);
+- a level word closes a collective: "các sở, ban, ngành tỉnh";
+- bodies named one after another with commas or a conjunction are ONE actor, its members
+  read later by the gazetteer: "Bộ Công an, Bộ Tư pháp", "Ban Tuyên giáo và Ban Dân vận
+  Tỉnh ủy", "Các xã, thị trấn", "Bí thư, Chủ tịch UBND các tỉnh" (C07, C09, C10); not
+  after "phối hợp với", where each body is a coactor of its own (guideline 6.4).
+
+A grown span keeps the detector id of its first piece; a joined list gets
+:data:`LIST_RULE`, so the output still says which rule made it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from spacy.tokens import Doc, Span
+
+from ..resources import actor_phrases
+from .table import table
+
+if TYPE_CHECKING:
+    from .index import ActorRefiner
+
+LIST_RULE = "actor.list_join"
+TITLE_RULE = "actor.role_title"
+MAX_TITLE_TOKENS = 4
+
+
+def grow_actor_phrases(ref: ActorRefiner) -> None:
+    """Titles, level words, then lists, on the refiner's actors (by start token)."""
+    actors = [_with_title(ref.doc, a) for a in sorted(ref.actors.values())]
+    actors = [_with_level_suffix(ref.doc, a) for a in actors]
+    ref.actors = {a.start: a for a in _joined(ref, _no_overlap(actors))}
+
+
+def _no_overlap(actors: list[Span]) -> list[Span]:
+    """Grown spans can reach into the next one: the earlier, longer one wins."""
+    out: list[Span] = []
+    for a in actors:
+        if out and a.start < out[-1].end:
+            continue
+        out.append(a)
+    return out
+
+
+def _span(doc: Doc, start: int, end: int, rule: str) -> Span:
+    span = doc[start:end]
+    span.id_ = rule
+    return span
+
+
+def _words(doc: Doc, start: int, end: int) -> str:
+    return " ".join(t.lower_ for t in doc[start:end] if not t.is_space)
+
+
+def _title_start(doc: Doc, end: int) -> Optional[int]:
+    """Start of a role title ending right before token ``end``, longest first."""
+    titles = actor_phrases().role_titles
+    words: list[str] = []
+    found, k = None, end
+    while k > 0 and len(words) < MAX_TITLE_TOKENS:
+        k -= 1
+        if doc[k].is_space:
+            continue
+        words.insert(0, doc[k].lower_)
+        if " ".join(words) in titles:
+            found = k
+    return found
+
+
+def _with_title(doc: Doc, actor: Span) -> Span:
+    """"Thủ trưởng" + "các sở, ban, ngành": the title is part of the actor; so are the
+    titles listed before it ("Bí thư, Chủ tịch UBND các tỉnh")."""
+    start = _title_start(doc, actor.start)
+    if start is None:
+        start = actor.start
+    while start > 1 and doc[start - 1].text == ",":
+        before = _title_start(doc, start - 1)
+        if before is None:
+            break
+        start = before
+    if start == actor.start:
+        return actor
+    return _span(doc, start, actor.end, actor.id_ or TITLE_RULE)
+
+
+def _with_level_suffix(doc: Doc, actor: Span) -> Span:
+    """"các sở, ban, ngành" + "tỉnh", when nothing of a name follows the level word."""
+    if not table().plural.intersection(actor.text.lower().split()):
+        return actor
+    for k in (2, 1):
+        end = actor.end + k
+        if end > len(doc) or _words(doc, actor.end, end) not in actor_phrases().level_suffixes:
+            continue
+        if end < len(doc) and doc[end].text[:1].isupper():
+            return actor  # "các sở, ngành tỉnh Lào Cai": a name, not a level word
+        return _span(doc, actor.start, end, actor.id_)
+    return actor
+
+
+def _joined(ref: ActorRefiner, actors: list[Span]) -> list[Span]:
+    """Adjacent actors with one separator between them, as one span."""
+    doc, out, i = ref.doc, [], 0
+    while i < len(actors):
+        first, j = actors[i], i
+        end = first.end
+        if not _after_coordinate(ref, first):
+            while True:
+                nxt = _next_piece(ref, end, actors[j + 1] if j + 1 < len(actors) else None)
+                if nxt is None:
+                    break
+                end, took_actor = nxt
+                j += took_actor
+        out.append(first if end == first.end else _span(doc, first.start, end, LIST_RULE))
+        i = j + 1
+    return out
+
+
+def _next_piece(ref: ActorRefiner, end: int, nxt: Optional[Span]) -> Optional[tuple[int, int]]:
+    """Where the list goes on after token ``end`` (and 1 when it took the next actor):
+    a separator, then the next actor, a role title before it, or a list noun."""
+    doc = ref.doc
+    if end + 1 >= len(doc) or doc[end].lower_ not in table().comma_and:
+        return None
+    k = end + 1
+    if nxt is not None and nxt.start == k:
+        return nxt.end, 1
+    if doc[k].lower_ in actor_phrases().list_nouns and not ref.cues.get(k):
+        return k + 1, 0  # "Các xã, thị trấn"
+    return None
+
+
+def _after_coordinate(ref: ActorRefiner, actor: Span) -> bool:
+    """True when "phối hợp với" ends right before the actor: coactors stay apart."""
+    for entries in ref.cues.values():
+        for cue, span in entries:
+            if cue.function == "coordinate" and span.end == actor.start:
+                return True
+    return False
