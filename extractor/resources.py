@@ -268,6 +268,9 @@ class DiscourseGroup(_Rule):
     token_patterns: tuple[tuple[dict, ...], ...] = ()
     # The audience ("các đồng chí ở Sở Y tế"): the body named after it is the actor.
     audience: bool = False
+    # A collective that a noun can narrow ("các cơ quan" + "hành chính"): the organization
+    # finder reads the nouns after it as part of the actor (C16).
+    open_name: bool = False
     note: str = ""
 
 

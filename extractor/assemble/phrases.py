@@ -128,10 +128,23 @@ def _next_piece(ref: ActorRefiner, end: int, nxt: Optional[Span]) -> Optional[tu
         return None
     k = end + 1
     if nxt is not None and nxt.start == k:
-        return nxt.end, 1
+        return None if _issuer_next(ref, nxt.end) else (nxt.end, 1)
     if doc[k].lower_ in actor_phrases().list_nouns and not ref.cues.get(k):
         return k + 1, 0  # "Các xã, thị trấn"
     return None
+
+
+def _issuer_next(ref: ActorRefiner, end: int) -> bool:
+    """True when an assigning or speaking cue follows (past a person's name and an
+    adverb): "..., Chủ tịch UBND tỉnh Nguyễn Văn A giao ..." names the issuer, who does
+    not join the list before it."""
+    doc, k = ref.doc, end
+    while k < len(doc) and k - end < 4 and (doc[k].is_space or doc[k].is_title):
+        k += 1
+    while k < len(doc) and doc[k].lower_ in actor_phrases().issuer_adverbs:
+        k += 1
+    functions = table().introduces_actor | table().speaking
+    return any(cue.function in functions for cue, _ in ref.cues.get(k, []))
 
 
 def _after_coordinate(ref: ActorRefiner, actor: Span) -> bool:
