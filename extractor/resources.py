@@ -606,6 +606,7 @@ Rank = Literal[
     "judiciary",
     "front",
     "military",
+    "state_enterprise",  # the state groups that receive directives (C16)
 ]
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Optional
 
 from spacy.tokens import Doc, Span
 
-from ..resources import actor_phrases
+from ..resources import actor_phrases, leader_titles
 from .table import table
 
 if TYPE_CHECKING:
@@ -76,8 +76,8 @@ def _with_title(doc: Doc, actor: Span) -> Span:
     """"Thủ trưởng" + "các sở, ban, ngành": the title is part of the actor; so are the
     titles listed before it ("Bí thư, Chủ tịch UBND các tỉnh")."""
     start = _title_start(doc, actor.start)
-    if start is None:
-        start = actor.start
+    if start is None or _names_leader(actor):
+        start = actor.start  # "người đứng đầu Chính phủ": the issuer, said another way
     while start > 1 and doc[start - 1].text == ",":
         before = _title_start(doc, start - 1)
         if before is None:
@@ -86,6 +86,11 @@ def _with_title(doc: Doc, actor: Span) -> Span:
     if start == actor.start:
         return actor
     return _span(doc, start, actor.end, actor.id_ or TITLE_RULE)
+
+
+def _names_leader(actor: Span) -> bool:
+    low = actor.text.lower()
+    return any(low.startswith(t) for t in leader_titles())
 
 
 def _with_level_suffix(doc: Doc, actor: Span) -> Span:
