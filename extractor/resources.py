@@ -361,8 +361,16 @@ class ActorPhrases(_Rule):
     level_suffixes: tuple[str, ...] = ()
     # "Phó Thủ tướng cũng đề nghị ...": words between an issuer and its cue.
     issuer_adverbs: tuple[str, ...] = ()
+    # "UBND các xã có dự án chậm giải ngân": a relative clause that narrows a collective,
+    # from its head word to the first cue or stop word ("được", "trực tiếp").
+    qualifier_heads: tuple[str, ...] = ()
+    qualifier_stops: tuple[str, ...] = ()
+    qualifier_stop_functions: tuple[CueFunction, ...] = ()  # "phải", "khẩn trương" ...
+    # "Các địa phương nêu trên": a demonstrative that closes the actor.
+    demonstratives: tuple[str, ...] = ()
 
-    @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs")
+    @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs",
+                     "qualifier_heads", "qualifier_stops", "demonstratives")
     @classmethod
     def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not all(w.strip() for w in value):
@@ -378,6 +386,8 @@ def actor_phrases() -> ActorPhrases:
     return data.model_copy(update={
         "list_nouns": low(data.list_nouns), "role_titles": low(data.role_titles),
         "level_suffixes": low(data.level_suffixes), "issuer_adverbs": low(data.issuer_adverbs),
+        "qualifier_heads": low(data.qualifier_heads), "qualifier_stops": low(data.qualifier_stops),
+        "demonstratives": low(data.demonstratives),
     })  # fmt: skip
 
 

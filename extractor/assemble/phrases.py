@@ -28,13 +28,15 @@ if TYPE_CHECKING:
 LIST_RULE = "actor.list_join"
 TITLE_RULE = "actor.role_title"
 MAX_TITLE_TOKENS = 4
+MAX_QUALIFIER_TOKENS = 16
 
 
 def grow_actor_phrases(ref: ActorRefiner) -> None:
     """Titles, level words, then lists, on the refiner's actors (by start token)."""
     actors = [_with_title(ref.doc, a) for a in sorted(ref.actors.values())]
     actors = [_with_level_suffix(ref.doc, a) for a in actors]
-    ref.actors = {a.start: a for a in _joined(ref, _no_overlap(actors))}
+    joined = _joined(ref, _no_overlap(actors))
+    ref.actors = {a.start: a for a in _no_overlap([_with_qualifier(ref, a) for a in joined])}
 
 
 def _no_overlap(actors: list[Span]) -> list[Span]:
@@ -159,3 +161,56 @@ def _after_coordinate(ref: ActorRefiner, actor: Span) -> bool:
             if cue.function == "coordinate" and span.end == actor.start:
                 return True
     return False
+
+
+def _with_qualifier(ref: ActorRefiner, actor: Span) -> Span:
+    """A collective narrowed by a relative clause or closed by a demonstrative (C07)."""
+    if not table().plural.intersection(actor.text.lower().split()):
+        return actor
+    end = _qualifier_end(ref, actor.end)
+    end = _demonstrative_end(ref, end if end is not None else actor.end)
+    return actor if end == actor.end else _span(ref.doc, actor.start, end, actor.id_)
+
+
+def _phrase_at(doc: Doc, k: int, phrases: tuple[str, ...]) -> int:
+    """The end of the longest of ``phrases`` that starts at token ``k``, else ``k``."""
+    best, words = k, []
+    for j in range(k, min(k + MAX_TITLE_TOKENS, len(doc))):
+        words.append(doc[j].lower_)
+        if " ".join(words) in phrases:
+            best = j + 1
+    return best
+
+
+def _stops_qualifier(ref: ActorRefiner, k: int) -> bool:
+    tok, data = ref.doc[k], actor_phrases()
+    if tok.lower_ in data.qualifier_stops or tok.text == ":":
+        return True
+    return any(cue.function in data.qualifier_stop_functions for cue, _ in ref.cues.get(k, []))
+
+
+def _qualifier_end(ref: ActorRefiner, end: int) -> Optional[int]:
+    """"có tỷ lệ giải ngân dưới 30%" up to the cue or stop word after it; None when no
+    stop closes it before a comma (then it is the action: "Các xã có văn bản ...")."""
+    doc = ref.doc
+    k = _phrase_at(doc, end, actor_phrases().qualifier_heads)
+    if k == end or ref.cues.get(end):
+        return None  # "có trách nhiệm": a cue, not a qualifier
+    for j in range(k + 1, min(k + MAX_QUALIFIER_TOKENS, len(doc))):
+        if _stops_qualifier(ref, j):
+            return j
+        if doc[j].text in (",", ";", ".") or "\n" in doc[j].text:
+            return None
+    return None
+
+
+def _demonstrative_end(ref: ActorRefiner, end: int) -> int:
+    """"Các địa phương nêu trên" + a verb, a cue or a stop word."""
+    doc = ref.doc
+    k = _phrase_at(doc, end, actor_phrases().demonstratives)
+    if k == end or k >= len(doc):
+        return end
+    nxt = doc[k]
+    if nxt.pos_ == "VERB" or nxt.is_punct or _stops_qualifier(ref, k):
+        return k
+    return end
