@@ -368,9 +368,11 @@ class ActorPhrases(_Rule):
     qualifier_stop_functions: tuple[CueFunction, ...] = ()  # "phải", "khẩn trương" ...
     # "Các địa phương nêu trên": a demonstrative that closes the actor.
     demonstratives: tuple[str, ...] = ()
+    # "Ủy ban Kinh tế và Tài chính của Quốc hội": the body it belongs to, named after it.
+    possessives: tuple[str, ...] = ()
 
     @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs",
-                     "qualifier_heads", "qualifier_stops", "demonstratives")
+                     "qualifier_heads", "qualifier_stops", "demonstratives", "possessives")
     @classmethod
     def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not all(w.strip() for w in value):
@@ -387,7 +389,7 @@ def actor_phrases() -> ActorPhrases:
         "list_nouns": low(data.list_nouns), "role_titles": low(data.role_titles),
         "level_suffixes": low(data.level_suffixes), "issuer_adverbs": low(data.issuer_adverbs),
         "qualifier_heads": low(data.qualifier_heads), "qualifier_stops": low(data.qualifier_stops),
-        "demonstratives": low(data.demonstratives),
+        "demonstratives": low(data.demonstratives), "possessives": low(data.possessives),
     })  # fmt: skip
 
 

@@ -106,6 +106,7 @@ class OrganizationFinder:
         self.collective = {normalize_text(h).lower() for h in data.collective_heads}
         self.stop = {normalize_text(w).lower() for w in data.stop_words}
         self.plural = frozenset(function_words().plural)  # "các"
+        self.conjunctions = frozenset(function_words().conjunctions)  # "và"
         self.open_ids = frozenset(g.id for g in discourse_actors().groups if g.open_name)
 
     def _name_part(self, tok) -> bool:
@@ -114,6 +115,13 @@ class OrganizationFinder:
         if _capitalised(tok):
             return True
         return tok.pos_ in ("NOUN", "PROPN", "NUM") and tok.text.replace(" ", "").isalnum()
+
+    def _name_goes_on(self, tok) -> bool:
+        """After "và" inside a name: a word of the name, not a second body or a plural."""
+        low = tok.lower_
+        if low in self.plural or low in self.heads or low in self.collective or low in self.stop:
+            return False
+        return _capitalised(tok) or (tok.pos_ == "NOUN" and tok.text.replace(" ", "").isalpha())
 
     def _extend(self, doc: Doc, j: int) -> int:
         end = j
@@ -128,6 +136,10 @@ class OrganizationFinder:
                 continue
             if tok.lower_ in self.plural and end + 1 < len(doc) and _capitalised(doc[end + 1]):
                 end += 1  # "Ban Quản lý các Khu công nghiệp ..."
+                continue
+            if tok.lower_ in self.conjunctions and end > j and end + 1 < len(doc) \
+                    and self._name_goes_on(doc[end + 1]):  # fmt: skip
+                end += 1  # "Quỹ Phát triển khoa học và công nghệ quốc gia"
                 continue
             if not self._name_part(tok):
                 break

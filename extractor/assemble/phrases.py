@@ -35,7 +35,7 @@ def grow_actor_phrases(ref: ActorRefiner) -> None:
     """Titles, level words, then lists, on the refiner's actors (by start token)."""
     actors = [_with_title(ref.doc, a) for a in sorted(ref.actors.values())]
     actors = [_with_level_suffix(ref.doc, a) for a in actors]
-    joined = _joined(ref, _no_overlap(actors))
+    joined = _joined(ref, _with_owners(ref.doc, _no_overlap(actors)))
     ref.actors = {a.start: a for a in _no_overlap([_with_qualifier(ref, a) for a in joined])}
 
 
@@ -107,6 +107,19 @@ def _with_level_suffix(doc: Doc, actor: Span) -> Span:
             return actor  # "các sở, ngành tỉnh Lào Cai": a name, not a level word
         return _span(doc, actor.start, end, actor.id_)
     return actor
+
+
+def _with_owners(doc: Doc, actors: list[Span]) -> list[Span]:
+    """"Ủy ban Kinh tế và Tài chính" + "của" + "Quốc hội": one body, named with its owner."""
+    out: list[Span] = []
+    for a in actors:
+        prev = out[-1] if out else None
+        if prev is not None and a.start == prev.end + 1 \
+                and doc[prev.end].lower_ in actor_phrases().possessives:  # fmt: skip
+            out[-1] = _span(doc, prev.start, a.end, prev.id_)
+        else:
+            out.append(a)
+    return out
 
 
 def _joined(ref: ActorRefiner, actors: list[Span]) -> list[Span]:
