@@ -370,9 +370,12 @@ class ActorPhrases(_Rule):
     demonstratives: tuple[str, ...] = ()
     # "Ủy ban Kinh tế và Tài chính của Quốc hội": the body it belongs to, named after it.
     possessives: tuple[str, ...] = ()
+    # "đề nghị huyện Văn Chấn ...", "giao tỉnh ...": a place after an assigning cue.
+    place_words: tuple[str, ...] = ()
 
     @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs",
-                     "qualifier_heads", "qualifier_stops", "demonstratives", "possessives")
+                     "qualifier_heads", "qualifier_stops", "demonstratives", "possessives",
+                     "place_words")
     @classmethod
     def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not all(w.strip() for w in value):
@@ -390,6 +393,7 @@ def actor_phrases() -> ActorPhrases:
         "level_suffixes": low(data.level_suffixes), "issuer_adverbs": low(data.issuer_adverbs),
         "qualifier_heads": low(data.qualifier_heads), "qualifier_stops": low(data.qualifier_stops),
         "demonstratives": low(data.demonstratives), "possessives": low(data.possessives),
+        "place_words": low(data.place_words),
     })  # fmt: skip
 
 

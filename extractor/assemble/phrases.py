@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .index import ActorRefiner
 
 LIST_RULE = "actor.list_join"
+PLACE_RULE = "actor.place_after_cue"
 TITLE_RULE = "actor.role_title"
 MAX_TITLE_TOKENS = 4
 MAX_QUALIFIER_TOKENS = 16
@@ -33,7 +34,8 @@ MAX_QUALIFIER_TOKENS = 16
 
 def grow_actor_phrases(ref: ActorRefiner) -> None:
     """Titles, level words, then lists, on the refiner's actors (by start token)."""
-    actors = [_with_title(ref.doc, a) for a in sorted(ref.actors.values())]
+    places = _places_after_cues(ref)
+    actors = [_with_title(ref.doc, a) for a in sorted([*ref.actors.values(), *places])]
     actors = [_with_level_suffix(ref.doc, a) for a in actors]
     joined = _joined(ref, _with_owners(ref.doc, _no_overlap(actors)))
     ref.actors = {a.start: a for a in _no_overlap([_with_qualifier(ref, a) for a in joined])}
@@ -227,3 +229,40 @@ def _demonstrative_end(ref: ActorRefiner, end: int) -> int:
     if nxt.pos_ == "VERB" or nxt.is_punct or _stops_qualifier(ref, k):
         return k
     return end
+
+
+def _places_after_cues(ref: ActorRefiner) -> list[Span]:
+    """"yêu cầu Cần Thơ ...", "đề nghị huyện Văn Chấn ...": a place no ruler took, right
+    after an assigning cue, is its actor (C14, C15)."""
+    doc, out = ref.doc, []
+    for entries in ref.cues.values():
+        for cue, span in entries:
+            k = span.end
+            while k < len(doc) and doc[k].is_space:
+                k += 1
+            if cue.function not in table().introduces_actor or k >= len(doc) or k in ref.actors:
+                continue
+            end = _place_end(ref, k)
+            if end is not None:
+                out.append(_span(doc, k, end, PLACE_RULE))
+    return out
+
+
+def _place_end(ref: ActorRefiner, k: int) -> Optional[int]:
+    """The end of a place starting at token ``k``, before a verb or a cue; else None."""
+    doc = ref.doc
+    end = k + 1
+    if doc[k].lower_ in actor_phrases().place_words:
+        while end < len(doc) and doc[end].is_title and not ref.cues.get(end):
+            end += 1  # "huyện Văn Chấn"
+    elif not _bare_province(doc[k].text):
+        return None
+    if end < len(doc) and (doc[end].pos_ == "VERB" or ref.cues.get(end)):
+        return end
+    return None
+
+
+def _bare_province(text: str) -> bool:
+    from ..gazetteer import get_gazetteer, key
+
+    return key(text) in get_gazetteer().index.bare_province
