@@ -184,9 +184,11 @@ class OrganizationFinder:
                 continue
             end = span.end
             while end < len(doc) and end - span.end < self.MAX_TOKENS and end not in cue_starts:
-                if doc[end].lower_ in self.plural and end > span.end and end + 1 < len(doc) \
+                if doc[end].lower_ in self.plural and end + 1 < len(doc) \
                         and self._name_part(doc[end + 1]):  # fmt: skip
                     end += 1  # "Ban Quản lý dự án đầu tư xây dựng các công trình ..."
+                elif doc[end].lower_.split(" ")[0] in self.plural:
+                    end += 1  # "Ban Chỉ huy ... " + "các huyện": the places it serves
                 elif self._name_part(doc[end]) and not doc[end].is_punct:
                     end += 1
                 else:
