@@ -150,7 +150,7 @@ def _next_piece(ref: ActorRefiner, end: int, nxt: Optional[Span]) -> Optional[tu
         return None
     k = end + 1
     if nxt is not None and nxt.start == k:
-        return None if _issuer_next(ref, nxt.end) else (nxt.end, 1)
+        return None if _names_leader(nxt) and _issuer_next(ref, nxt.end) else (nxt.end, 1)
     if doc[k].lower_ in actor_phrases().list_nouns and not ref.cues.get(k):
         return k + 1, 0  # "Các xã, thị trấn"
     return None
