@@ -372,10 +372,12 @@ class ActorPhrases(_Rule):
     possessives: tuple[str, ...] = ()
     # "đề nghị huyện Văn Chấn ...", "giao tỉnh ...": a place after an assigning cue.
     place_words: tuple[str, ...] = ()
+    # "Thuế thành phố Huế", "Công an tỉnh Lào Cai": a body's head before a named place.
+    place_bodies: tuple[str, ...] = ()
 
     @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs",
                      "qualifier_heads", "qualifier_stops", "demonstratives", "possessives",
-                     "place_words")
+                     "place_words", "place_bodies")
     @classmethod
     def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not all(w.strip() for w in value):
@@ -393,7 +395,7 @@ def actor_phrases() -> ActorPhrases:
         "level_suffixes": low(data.level_suffixes), "issuer_adverbs": low(data.issuer_adverbs),
         "qualifier_heads": low(data.qualifier_heads), "qualifier_stops": low(data.qualifier_stops),
         "demonstratives": low(data.demonstratives), "possessives": low(data.possessives),
-        "place_words": low(data.place_words),
+        "place_words": low(data.place_words), "place_bodies": low(data.place_bodies),
     })  # fmt: skip
 
 

@@ -36,7 +36,7 @@ def grow_actor_phrases(ref: ActorRefiner) -> None:
     """Titles, level words, then lists, on the refiner's actors (by start token)."""
     places = _places_after_cues(ref)
     actors = [_with_title(ref.doc, a) for a in sorted([*ref.actors.values(), *places])]
-    actors = [_with_level_suffix(ref.doc, a) for a in actors]
+    actors = [_with_level_suffix(ref.doc, _with_province_name(ref.doc, a)) for a in actors]
     joined = _joined(ref, _with_owners(ref.doc, _no_overlap(actors)))
     ref.actors = {a.start: a for a in _no_overlap([_with_qualifier(ref, a) for a in joined])}
 
@@ -61,9 +61,10 @@ def _words(doc: Doc, start: int, end: int) -> str:
     return " ".join(t.lower_ for t in doc[start:end] if not t.is_space)
 
 
-def _title_start(doc: Doc, end: int) -> Optional[int]:
-    """Start of a role title ending right before token ``end``, longest first."""
-    titles = actor_phrases().role_titles
+def _title_start(doc: Doc, end: int, titles: Optional[tuple[str, ...]] = None
+                 ) -> Optional[int]:  # fmt: skip
+    """Start of a role title (or one of ``titles``) ending right before token ``end``."""
+    titles = titles or actor_phrases().role_titles
     words: list[str] = []
     found, k = None, end
     while k > 0 and len(words) < MAX_TITLE_TOKENS:
@@ -80,6 +81,8 @@ def _with_title(doc: Doc, actor: Span) -> Span:
     """"Thủ trưởng" + "các sở, ban, ngành": the title is part of the actor; so are the
     titles listed before it ("Bí thư, Chủ tịch UBND các tỉnh")."""
     start = _title_start(doc, actor.start)
+    if start is None and actor.text.lower().startswith(actor_phrases().place_words):
+        start = _title_start(doc, actor.start, actor_phrases().place_bodies)  # "Thuế" + place
     if start is None or _names_leader(actor):
         start = actor.start  # "người đứng đầu Chính phủ": the issuer, said another way
     while start > 1 and doc[start - 1].text == ",":
@@ -95,6 +98,15 @@ def _with_title(doc: Doc, actor: Span) -> Span:
 def _names_leader(actor: Span) -> bool:
     low = actor.text.lower()
     return any(low.startswith(t) for t in leader_titles())
+
+
+def _with_province_name(doc: Doc, actor: Span) -> Span:
+    """"Công an tỉnh" + "Lào Cai": a body named with its level word, then the province."""
+    if actor.end >= len(doc) or not actor.text.lower().endswith(actor_phrases().place_words):
+        return actor
+    if not _bare_province(doc[actor.end].text):
+        return actor
+    return _span(doc, actor.start, actor.end + 1, actor.id_)
 
 
 def _with_level_suffix(doc: Doc, actor: Span) -> Span:
