@@ -1,6 +1,6 @@
 """Actor phrases of field texts, table-driven (tests/data/actor_phrases.tsv): the actor of
 the first directive as written, the rule that found its span, the coactors apart, and the
-members the resolver reads from a list."""
+members the resolver reads from a list. A literal "\\n" in a sentence is a line break."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ LEAD = "Thủ tướng Chính phủ kết luận như sau:\n"
 
 @pytest.mark.parametrize("construction,sentence,actor,detector,coactors,members", ROWS)
 def test_actor_phrase(construction, sentence, actor, detector, coactors, members, extract):
-    doc = extract(LEAD + sentence, mode="rules")
+    doc = extract(LEAD + sentence.replace("\\n", "\n"), mode="rules")  # a line break
     assert doc.directives, construction
     first = doc.directives[0]
     got = first.actor

@@ -158,14 +158,23 @@ def _next_piece(ref: ActorRefiner, end: int, nxt: Optional[Span]) -> Optional[tu
     """Where the list goes on after token ``end`` (and 1 when it took the next actor):
     a separator, then the next actor, a role title before it, or a list noun."""
     doc = ref.doc
-    if end + 1 >= len(doc) or doc[end].lower_ not in table().comma_and:
+    if end + 1 >= len(doc):
         return None
     k = end + 1
+    if doc[end].text == ";" and nxt is not None and nxt.start == k and _heads_items(doc, nxt.end):
+        return nxt.end, 1  # "1. Giám đốc các sở; Chủ tịch UBND các xã:" (C59)
+    if doc[end].lower_ not in table().comma_and:
+        return None
     if nxt is not None and nxt.start == k:
         return None if _names_leader(nxt) and _issuer_next(ref, nxt.end) else (nxt.end, 1)
     if doc[k].lower_ in actor_phrases().list_nouns and not ref.cues.get(k):
         return k + 1, 0  # "Các xã, thị trấn"
     return None
+
+
+def _heads_items(doc: Doc, end: int) -> bool:
+    """True when a colon closes the line right after token ``end``: a heading over items."""
+    return end + 1 < len(doc) and doc[end].text == ":" and "\n" in doc[end + 1].text
 
 
 def _issuer_next(ref: ActorRefiner, end: int) -> bool:
