@@ -387,16 +387,15 @@ class ActorPhrases(_Rule):
 
 @cache
 def actor_phrases() -> ActorPhrases:
-    """The actor-phrase rules (``data/actor_phrases.json``), lowercased and normalized."""
+    """The actor-phrase rules (``data/actor_phrases.json``), its words lowercased and
+    normalized (the cue functions stay as they are)."""
     data = load(ActorPhrases, "actor_phrases.json")
-    low = lambda words: tuple(dict.fromkeys(normalize_text(w).lower() for w in words))  # noqa: E731
-    return data.model_copy(update={
-        "list_nouns": low(data.list_nouns), "role_titles": low(data.role_titles),
-        "level_suffixes": low(data.level_suffixes), "issuer_adverbs": low(data.issuer_adverbs),
-        "qualifier_heads": low(data.qualifier_heads), "qualifier_stops": low(data.qualifier_stops),
-        "demonstratives": low(data.demonstratives), "possessives": low(data.possessives),
-        "place_words": low(data.place_words), "place_bodies": low(data.place_bodies),
-    })  # fmt: skip
+    words = {
+        name: tuple(dict.fromkeys(normalize_text(w).lower() for w in getattr(data, name)))
+        for name in ActorPhrases.model_fields
+        if name not in ("note", "qualifier_stop_functions")
+    }
+    return data.model_copy(update=words)
 
 
 class ListAnnouncers(_Rule):
