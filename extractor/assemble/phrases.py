@@ -1,16 +1,24 @@
 """Actor phrases made whole from the rulers' pieces (run by the actor refiner, before the
-assembler reads any clause; the words come from ``data/actor_phrases.json``):
+assembler reads any clause; the words come from ``data/actor_phrases.json``), in order:
 
-- a role title before a body or a collective is part of it: "Thủ trưởng các sở, ban,
-  ngành", "Giám đốc Kho bạc Nhà nước tỉnh" (C08);
-- a level word closes a collective: "các sở, ban, ngành tỉnh";
+- a place right after an assigning cue is its actor: "yêu cầu Cần Thơ ...", "đề nghị
+  huyện Văn Chấn ...", "giao tỉnh chủ động ..." (C14, C15);
+- a role title before a body or a collective is part of it, and so are the titles listed
+  before it: "Thủ trưởng các sở, ban, ngành", "Bí thư, Chủ tịch UBND các tỉnh" (C08, C09);
+  a provincial body's head before a place: "Thuế thành phố Huế";
+- a province name after a level word ("Công an tỉnh Lào Cai"), a level word closing a
+  collective ("các sở, ban, ngành tỉnh", "... thuộc tỉnh");
+- the owner after "của": "Ủy ban Kinh tế và Tài chính của Quốc hội" (C11);
 - bodies named one after another with commas or a conjunction are ONE actor, its members
   read later by the gazetteer: "Bộ Công an, Bộ Tư pháp", "Ban Tuyên giáo và Ban Dân vận
-  Tỉnh ủy", "Các xã, thị trấn", "Bí thư, Chủ tịch UBND các tỉnh" (C07, C09, C10); not
-  after "phối hợp với", where each body is a coactor of its own (guideline 6.4).
+  Tỉnh ủy", "Các xã, thị trấn" (C07, C10, C27), and across ";" in a heading over items
+  (C59); not after "phối hợp với", where each body is a coactor of its own (guideline
+  6.4), and not over a leader who speaks after the list (the issuer);
+- a qualifier narrows a collective: "có tỷ lệ giải ngân dưới 30%" up to a stop cue,
+  "nêu trên" before a verb (C07, C56).
 
 A grown span keeps the detector id of its first piece; a joined list gets
-:data:`LIST_RULE`, so the output still says which rule made it.
+:data:`LIST_RULE`, a place :data:`PLACE_RULE`, so the output still says which rule made it.
 """
 
 from __future__ import annotations
