@@ -268,6 +268,9 @@ class DiscourseGroup(_Rule):
     token_patterns: tuple[tuple[dict, ...], ...] = ()
     # The audience ("các đồng chí ở Sở Y tế"): the body named after it is the actor.
     audience: bool = False
+    # A collective that a noun can narrow ("các cơ quan" + "hành chính"): the organization
+    # finder reads the nouns after it as part of the actor (C16).
+    open_name: bool = False
     note: str = ""
 
 
@@ -343,6 +346,56 @@ class Organizations(_Rule):
 def organizations() -> Organizations:
     """Head nouns of bodies no gazetteer lists (``data/organizations.json``)."""
     return load(Organizations, "organizations.json")
+
+
+class ActorPhrases(_Rule):
+    """How the pieces of one actor phrase are put together (``data/actor_phrases.json``)."""
+
+    note: str = ""
+    # "Các xã, thị trấn": nouns that go on a list of bodies after a comma.
+    list_nouns: tuple[str, ...] = Field(min_length=1)
+    # "Thủ trưởng các sở, ban, ngành", "Bí thư, Chủ tịch UBND các tỉnh": a role title
+    # before a body or a collective belongs to the actor.
+    role_titles: tuple[str, ...] = Field(min_length=1)
+    # "các sở, ban, ngành tỉnh": a level word that closes a collective.
+    level_suffixes: tuple[str, ...] = ()
+    # "Phó Thủ tướng cũng đề nghị ...": words between an issuer and its cue.
+    issuer_adverbs: tuple[str, ...] = ()
+    # "UBND các xã có dự án chậm giải ngân": a relative clause that narrows a collective,
+    # from its head word to the first cue or stop word ("được", "trực tiếp").
+    qualifier_heads: tuple[str, ...] = ()
+    qualifier_stops: tuple[str, ...] = ()
+    qualifier_stop_functions: tuple[CueFunction, ...] = ()  # "phải", "khẩn trương" ...
+    # "Các địa phương nêu trên": a demonstrative that closes the actor.
+    demonstratives: tuple[str, ...] = ()
+    # "Ủy ban Kinh tế và Tài chính của Quốc hội": the body it belongs to, named after it.
+    possessives: tuple[str, ...] = ()
+    # "đề nghị huyện Văn Chấn ...", "giao tỉnh ...": a place after an assigning cue.
+    place_words: tuple[str, ...] = ()
+    # "Thuế thành phố Huế", "Công an tỉnh Lào Cai": a body's head before a named place.
+    place_bodies: tuple[str, ...] = ()
+
+    @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs",
+                     "qualifier_heads", "qualifier_stops", "demonstratives", "possessives",
+                     "place_words", "place_bodies")
+    @classmethod
+    def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not all(w.strip() for w in value):
+            raise ValueError("words must be non-empty strings")
+        return value
+
+
+@cache
+def actor_phrases() -> ActorPhrases:
+    """The actor-phrase rules (``data/actor_phrases.json``), its words lowercased and
+    normalized (the cue functions stay as they are)."""
+    data = load(ActorPhrases, "actor_phrases.json")
+    words = {
+        name: tuple(dict.fromkeys(normalize_text(w).lower() for w in getattr(data, name)))
+        for name in ActorPhrases.model_fields
+        if name not in ("note", "qualifier_stop_functions")
+    }
+    return data.model_copy(update=words)
 
 
 class ListAnnouncers(_Rule):
@@ -637,6 +690,7 @@ Rank = Literal[
     "judiciary",
     "front",
     "military",
+    "state_enterprise",  # the state groups that receive directives (C16)
 ]
 
 

@@ -87,6 +87,9 @@ def longest_spans(spans) -> list[Span]:
     return filter_spans(list(spans))
 
 
+DASHES = frozenset({"-", "\u2013"})  # "Phòng Tài nguyên – Môi trường" (C11)
+
+
 class OrganizationFinder:
     """Actors no gazetteer lists: a capitalised head noun and the name after it.
 
@@ -106,6 +109,8 @@ class OrganizationFinder:
         self.collective = {normalize_text(h).lower() for h in data.collective_heads}
         self.stop = {normalize_text(w).lower() for w in data.stop_words}
         self.plural = frozenset(function_words().plural)  # "các"
+        self.conjunctions = frozenset(function_words().conjunctions)  # "và"
+        self.open_ids = frozenset(g.id for g in discourse_actors().groups if g.open_name)
 
     def _name_part(self, tok) -> bool:
         if tok.is_space or tok.lower_ in self.stop:
@@ -113,6 +118,13 @@ class OrganizationFinder:
         if _capitalised(tok):
             return True
         return tok.pos_ in ("NOUN", "PROPN", "NUM") and tok.text.replace(" ", "").isalnum()
+
+    def _name_goes_on(self, tok) -> bool:
+        """After "và" inside a name: a word of the name, not a second body or a plural."""
+        low = tok.lower_
+        if low in self.plural or low in self.heads or low in self.collective or low in self.stop:
+            return False
+        return _capitalised(tok) or (tok.pos_ == "NOUN" and tok.text.replace(" ", "").isalpha())
 
     def _extend(self, doc: Doc, j: int) -> int:
         end = j
@@ -122,11 +134,15 @@ class OrganizationFinder:
                     and doc[end + 1].is_upper:  # fmt: skip
                 end += 3  # "(ACV)"
                 break
-            if tok.text == "-" and end + 1 < len(doc) and _capitalised(doc[end + 1]):
+            if tok.text in DASHES and end + 1 < len(doc) and _capitalised(doc[end + 1]):
                 end += 1
                 continue
             if tok.lower_ in self.plural and end + 1 < len(doc) and _capitalised(doc[end + 1]):
                 end += 1  # "Ban Quản lý các Khu công nghiệp ..."
+                continue
+            if tok.lower_ in self.conjunctions and end > j and end + 1 < len(doc) \
+                    and self._name_goes_on(doc[end + 1]):  # fmt: skip
+                end += 1  # "Quỹ Phát triển khoa học và công nghệ quốc gia"
                 continue
             if not self._name_part(tok):
                 break
@@ -157,8 +173,34 @@ class OrganizationFinder:
                 span = Span(doc, tok.i, end, label="ACTOR")
                 span.id_ = "actor.collective_head"
                 found.append(span)
+        found += self._open_names(doc, found[:known])
         doc.spans["actors"] = found[:known] + outside_skipped(doc, found[known:])
         return doc
+
+    def _open_names(self, doc: Doc, spans) -> list[Span]:
+        """"các cơ quan" + "hành chính", "các đơn vị" + "điện lực": a collective of an
+        ``open_name`` group narrowed by the nouns after it (no cue starts among them)."""
+        cue_starts = {s.start for s in doc.spans.get("cues", [])}
+        out = []
+        for span in spans:
+            if span.id_ not in self.open_ids:
+                continue
+            end = span.end
+            while end < len(doc) and end - span.end < self.MAX_TOKENS and end not in cue_starts:
+                if doc[end].lower_ in self.plural and end + 1 < len(doc) \
+                        and self._name_part(doc[end + 1]):  # fmt: skip
+                    end += 1  # "Ban Quản lý dự án đầu tư xây dựng các công trình ..."
+                elif doc[end].lower_.split(" ")[0] in self.plural:
+                    end += 1  # "Ban Chỉ huy ... " + "các huyện": the places it serves
+                elif self._name_part(doc[end]) and not doc[end].is_punct:
+                    end += 1
+                else:
+                    break
+            if end > span.end:
+                longer = Span(doc, span.start, end, label="ACTOR")
+                longer.id_ = span.id_
+                out.append(longer)
+        return out
 
 
 def _capitalised(tok) -> bool:

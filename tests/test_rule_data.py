@@ -31,7 +31,8 @@ STILL_IN_CODE = {
 
 LOADERS = [
     rd.cue_lexicon, rd.cue_functions, rd.function_words, rd.discourse_actors, rd.leader_titles,
-    rd.sections, rd.organizations, lambda: rd.load(rd.FieldRegistry, "fields.json"),
+    rd.sections, rd.organizations, rd.actor_phrases,
+    lambda: rd.load(rd.FieldRegistry, "fields.json"),
     lambda: rd.load(rd.Presentation, "presentation.json"),
     lambda: rd.load(rd.Presentation, "presentation.json").messages["text_empty"],
     lambda: rd.regex_rules("boilerplate.json"), lambda: rd.regex_rules("structure.json"),

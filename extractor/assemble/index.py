@@ -12,6 +12,7 @@ from ..extensions import text_of
 from ..resources import Cue, cue_lexicon, discourse_actors, leader_titles
 from ..rules import longest_spans
 from .clauses import SentenceClauses, Sentences, split_document
+from .phrases import grow_actor_phrases
 from .table import table
 
 IN_CONTEXT_KEY = "cues.in_context"  # the cues their neighbouring words allow (cue_filter)
@@ -81,20 +82,25 @@ class ActorRefiner(SpanIndex):
             self.cues.setdefault(span.start, []).append((lex[span.id_], span))
         self.actors = {s.start: s for s in longest_spans(doc.spans.get("actors", []))}
         self._extend_lists()
-        for start, actor in list(self.actors.items()):
-            # "Ủy ban nhân dân các tỉnh có dự án đi qua": the qualifier is part of the actor.
-            tail = self._tail_after(actor.end)
-            while tail is not None and (more := self._tail_after(tail.end)) is not None:
-                tail = more  # "có dự án" + "đi qua"
-            if tail is not None:
-                extended = doc[actor.start : tail.end]
-                extended.id_ = actor.id_
-                self.actors[start] = extended
+        self._attach_tails()
+        grow_actor_phrases(self)  # titles, level words, lists (assemble/phrases.py)
+        self._attach_tails()
         for start, entries in list(self.cues.items()):
             # An assigning cue counts only before an actor ("giao Bộ X", not "giao thông").
             entries = [(c, s) for c, s in entries if not c.actor_after or self._actor_after(s)]
             entries.sort(key=lambda e: -len(e[1]))
             self.cues[start] = entries
+
+    def _attach_tails(self) -> None:
+        """"Ủy ban nhân dân các tỉnh có dự án đi qua": the qualifier is part of the actor."""
+        for start, actor in list(self.actors.items()):
+            tail = self._tail_after(actor.end)
+            while tail is not None and (more := self._tail_after(tail.end)) is not None:
+                tail = more  # "có dự án" + "đi qua"
+            if tail is not None:
+                extended = self.doc[actor.start : tail.end]
+                extended.id_ = actor.id_
+                self.actors[start] = extended
 
     def write(self) -> None:
         """The refined spans as span groups (the starts of the cue lists kept too: a token

@@ -10,6 +10,7 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..deadlines import get_rules
+from ..resources import actor_phrases
 from ..schema import DeadlineKind
 from .index import DocIndex
 from .records import Clause, Ref
@@ -109,6 +110,7 @@ def _read_leader(cur: Cursor, c: Clause) -> bool:
     after = q = cur.skip(actor)
     while q < n and q - after < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
         q += 1  # the person's name after the title
+    q = _past_issuer_adverbs(tokens, q)
     verb = None
     if q < n:  # an assigning reading of the verb wins over a merely speaking one
         verb = ix.cue(tokens[q].i, table().introduces_actor) or ix.cue(tokens[q].i, _SPEAKS)
@@ -125,6 +127,15 @@ def _read_leader(cur: Cursor, c: Clause) -> bool:
         if cur.p < n and tokens[cur.p].text in (":", ","):
             cur.p += 1
     return False
+
+
+def _past_issuer_adverbs(tokens: list[Token], q: int) -> int:
+    """"Phó Thủ tướng cũng đề nghị ...": an adverb between the issuer and its cue (C01);
+    the addressee after the cue is the actor, never the issuer."""
+    adverbs = actor_phrases().issuer_adverbs
+    while q < len(tokens) and tokens[q].lower_ in adverbs:
+        q += 1
+    return q
 
 
 def _read_actor(cur: Cursor, c: Clause) -> None:
