@@ -740,6 +740,9 @@ class TopicFile(_Rule):
     trailing_words: Phrases = Field(min_length=1)
     process_nouns: Phrases = Field(min_length=1)
     recipient_prepositions: Phrases = Field(min_length=1)
+    heading_cues: Phrases = Field(min_length=1)
+    ordinal_leads: Phrases = Field(min_length=1)
+    addressee_heads: Phrases = Field(min_length=1)
 
 
 @cache
