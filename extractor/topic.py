@@ -150,6 +150,14 @@ def _skip_addressee(ends: dict[int, list[int]], tokens: _Tokens, k: int, words: 
     return k
 
 
+def _skip_complements(tokens: _Tokens, k: int) -> int:
+    """Past the adjectives completing the verb ("rút *ngắn* thời gian", "thực hiện *nghiêm*
+    quy trình"): a Vietnamese noun phrase does not start with one."""
+    while k + 1 < len(tokens) and tokens.tag(k) == "A":
+        k += 1
+    return k
+
+
 def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
                   words: TopicWords) -> Optional[int]:  # fmt: skip
     k = 0
@@ -169,7 +177,7 @@ def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
             break
         report = bool(tokens.match(k, words.report_verbs))
         k, addressing = _skip_verb_group(tokens, k, words)
-        k = _skip_all(tokens, k, words.adverbs + words.prepositions)
+        k = _skip_complements(tokens, _skip_all(tokens, k, words.adverbs + words.prepositions))
         if not addressing:
             break
         after = _skip_addressee(ends, tokens, k, words, report)
@@ -194,8 +202,9 @@ def _object_end(ends: dict[int, list[int]], tokens: _Tokens, start: int,
             break
     for k in range(start + 1, end):  # "bàn giao mặt bằng cho Bộ Giao thông vận tải"
         n = tokens.match(k, words.recipient_prepositions)
-        if n and k + n < end and k + n + _actor_end(ends, tokens, k + n) == end:
-            end = k
+        after = k + n + _actor_end(ends, tokens, k + n) if n and k + n < end else 0
+        if after > k + n and (after == end or tokens.tokens[after].is_punct):
+            end = k  # "… về UBND tỉnh (qua Sở …)": the addressee, then more of the same
             break
     while end > start + 1:
         if tokens.tag(end - 1) == "CH":
