@@ -763,6 +763,8 @@ class SectorsFile(_Rule):
     version: int = 1
     description: str = ""
     sectors: tuple[SectorEntry, ...] = Field(min_length=2)
+    # Phrases that hide the keywords inside them and name no field ("yêu cầu" hides "cầu").
+    masks: Phrases = ()
 
     @field_validator("sectors")
     @classmethod

@@ -49,11 +49,24 @@ def sectors() -> tuple[Sector, ...]:
 
 
 @cache
-def _patterns() -> tuple[tuple[Sector, tuple[tuple[str, re.Pattern], ...]], ...]:
-    return tuple(
-        (s, tuple((k, re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)")) for k in s.keywords))
-        for s in sectors()
-    )
+def _matcher() -> tuple[re.Pattern, dict[str, Optional[tuple[int, str]]]]:
+    """One alternation over every keyword and mask, longest first, and what each folded
+    phrase names: (sector index, keyword), or None for a mask."""
+    names: dict[str, Optional[tuple[int, str]]] = {fold(m): None for m in sectors_file().masks}
+    for i, sector in enumerate(sectors()):
+        for keyword in sector.keywords:
+            names.setdefault(fold(keyword), (i, keyword))
+    phrases = sorted((k for k in names if k), key=len, reverse=True)
+    alternation = "|".join(re.escape(k) for k in phrases)
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), names
+
+
+def keyword_hits(text: str) -> set[tuple[int, str]]:
+    """The (sector index, keyword) pairs found in a text, reading left to right and
+    longest first, so that a keyword inside a longer phrase does not count: "cầu" in
+    "yêu cầu" (a mask), "trường" in "thị trường" (another field's keyword)."""
+    pattern, names = _matcher()
+    return {hit for m in pattern.finditer(fold(text)) if (hit := names[m.group(0)])}
 
 
 @cache
@@ -70,16 +83,16 @@ def label_of(sector_id: str) -> str:
 def rule_scores(fields: dict[str, Optional[str]]) -> list[tuple[float, int, Sector, str]]:
     """(score, -priority, sector, strongest keyword) for every field with a keyword hit,
     best first."""
-    texts = {name: fold(fields.get(name) or "") for name in WEIGHTS}
+    hits = {name: keyword_hits(fields.get(name) or "") for name in WEIGHTS}
     out = []
-    for priority, (sector, patterns) in enumerate(_patterns()):
+    for priority, sector in enumerate(sectors()):
         score, best, best_weight = 0.0, "", 0.0
-        for keyword, pattern in patterns:
-            for name, weight in WEIGHTS.items():
-                if pattern.search(texts[name]):
-                    score += weight
-                    if weight > best_weight:
-                        best, best_weight = keyword, weight
+        for name, weight in WEIGHTS.items():
+            for keyword in sorted((h[1] for h in hits[name] if h[0] == priority),
+                                  key=sector.keywords.index):
+                score += weight
+                if weight > best_weight:
+                    best, best_weight = keyword, weight
         if score:
             out.append((score, -priority, sector, best))
     out.sort(key=lambda t: (t[0], t[1]), reverse=True)
