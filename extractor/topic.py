@@ -150,14 +150,6 @@ def _skip_addressee(ends: dict[int, list[int]], tokens: _Tokens, k: int, words: 
     return k
 
 
-def _skip_complements(tokens: _Tokens, k: int) -> int:
-    """Past the adjectives completing the verb ("rút *ngắn* thời gian", "thực hiện *nghiêm*
-    quy trình"): a Vietnamese noun phrase does not start with one."""
-    while k + 1 < len(tokens) and tokens.tag(k) == "A":
-        k += 1
-    return k
-
-
 def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
                   words: TopicWords) -> Optional[int]:  # fmt: skip
     k = 0
@@ -177,7 +169,7 @@ def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
             break
         report = bool(tokens.match(k, words.report_verbs))
         k, addressing = _skip_verb_group(tokens, k, words)
-        k = _skip_complements(tokens, _skip_all(tokens, k, words.adverbs + words.prepositions))
+        k = _skip_all(tokens, k, words.adverbs + words.prepositions)
         if not addressing:
             break
         after = _skip_addressee(ends, tokens, k, words, report)
