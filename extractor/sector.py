@@ -113,8 +113,9 @@ def by_rules(fields: dict[str, Optional[str]],
         return None
     score, _, sector, keyword = scores[0]
     total = sum(s[0] for s in scores)
+    confidence = score / total * (0.6 if keyword else 0.3)  # the context alone: a guess
     source = f"sector.rules:{keyword}" if keyword else "sector.document"
-    return SectorReading(sector.id, sector.label, round(score / total * 0.6, 3), source)
+    return SectorReading(sector.id, sector.label, round(confidence, 3), source)
 
 
 def model_text(fields: dict[str, Optional[str]]) -> str:
