@@ -70,7 +70,8 @@ class _Tokens:
         for phrase in phrases:
             text, j = "", k
             while j < len(self.low) and len(text) < len(phrase):
-                text = f"{text} {self.low[j]}" if text else self.low[j]
+                glue = "" if not text or self.low[j] == "," else " "  # "phòng, chống"
+                text = f"{text}{glue}{self.low[j]}"
                 j += 1
             if text == phrase:
                 return j - k
@@ -187,7 +188,8 @@ def _object_end(ends: dict[int, list[int]], tokens: _Tokens, start: int,
         comma = tokens.low[k - 1] == ","
         # ", <verb>" after a noun starts a coordinated verb phrase: "…, đưa vào vận hành"
         new_phrase = (comma and k >= 2 and tokens.tag(k) == "V" and tokens.tag(k - 2) != "V"
-                      and not tokens.match(k, words.process_nouns))  # fmt: skip
+                      and not tokens.match(k, words.process_nouns)
+                      and tokens.match(k - 2, words.process_nouns) <= 2)  # fmt: skip
         if new_phrase or tokens.match(k, words.tails) or (
                 comma and tokens.match(k, words.comma_tails)):
             end = k - 1 if comma else k
