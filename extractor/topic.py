@@ -227,8 +227,8 @@ def object_topic(doc: Doc, start_char: int, end_char: int,
         return None
     ends = actor_ends(doc) if ends is None else ends
     start = _object_start(ends, tokens, words)
-    if start is None:
-        return None
+    if start is None or tokens.tag(start) == "CH" or tokens.match(start, words.tails):
+        return None  # "không được lơ là *khi* …", "không lơ là*,* chủ quan": no object
     end = _object_end(ends, tokens, start, words)
     if end <= start:
         return None

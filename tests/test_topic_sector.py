@@ -28,6 +28,7 @@ TOPICS = [
      "kiểm tra chặt chẽ điều kiện an toàn thực phẩm, bảo đảm không để xảy ra ngộ độc",
      "điều kiện an toàn thực phẩm"),
     ("Công an tỉnh tiếp tục thực hiện.", "tiếp tục thực hiện", None),
+    ("Các xã không được lơ là khi nước đã rút.", "không được lơ là khi nước đã rút", None),
     # a listed phrase with a comma ("phòng, chống") is one noun, not a new verb phrase
     ("Các huyện vận động nhân dân ủng hộ Quỹ phòng, chống thiên tai.",
      "vận động nhân dân ủng hộ Quỹ phòng, chống thiên tai", "Quỹ phòng, chống thiên tai"),
