@@ -861,6 +861,9 @@ class TopicFile(_Rule):
     trailing_words: Phrases = Field(min_length=1)
     process_nouns: Phrases = Field(min_length=1)
     recipient_prepositions: Phrases = Field(min_length=1)
+    heading_cues: Phrases = Field(min_length=1)
+    ordinal_leads: Phrases = Field(min_length=1)
+    addressee_heads: Phrases = Field(min_length=1)
 
 
 @cache
@@ -881,6 +884,8 @@ class SectorsFile(_Rule):
     version: int = 1
     description: str = ""
     sectors: tuple[SectorEntry, ...] = Field(min_length=2)
+    # Phrases that hide the keywords inside them and name no field ("yêu cầu" hides "cầu").
+    masks: Phrases = ()
 
     @field_validator("sectors")
     @classmethod

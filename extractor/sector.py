@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from .normalize import fold
 from .resources import sectors_file
 
 WEIGHTS = {"topic": 3.0, "action": 2.0, "actor": 1.0, "evidence": 0.5}
+CONTEXT_WEIGHTS = (1.0, 0.5)  # the document's leading fields, first and second
 RULE_WEIGHT = 0.7  # of the rules' score share against the model's probability (dev: 0.76)
 
 
@@ -49,11 +50,24 @@ def sectors() -> tuple[Sector, ...]:
 
 
 @cache
-def _patterns() -> tuple[tuple[Sector, tuple[tuple[str, re.Pattern], ...]], ...]:
-    return tuple(
-        (s, tuple((k, re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)")) for k in s.keywords))
-        for s in sectors()
-    )
+def _matcher() -> tuple[re.Pattern, dict[str, Optional[tuple[int, str]]]]:
+    """One alternation over every keyword and mask, longest first, and what each folded
+    phrase names: (sector index, keyword), or None for a mask."""
+    names: dict[str, Optional[tuple[int, str]]] = {fold(m): None for m in sectors_file().masks}
+    for i, sector in enumerate(sectors()):
+        for keyword in sector.keywords:
+            names.setdefault(fold(keyword), (i, keyword))
+    phrases = sorted((k for k in names if k), key=len, reverse=True)
+    alternation = "|".join(re.escape(k) for k in phrases)
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), names
+
+
+def keyword_hits(text: str) -> set[tuple[int, str]]:
+    """The (sector index, keyword) pairs found in a text, reading left to right and
+    longest first, so that a keyword inside a longer phrase does not count: "cầu" in
+    "yêu cầu" (a mask), "trường" in "thị trường" (another field's keyword)."""
+    pattern, names = _matcher()
+    return {hit for m in pattern.finditer(fold(text)) if (hit := names[m.group(0)])}
 
 
 @cache
@@ -67,34 +81,41 @@ def label_of(sector_id: str) -> str:
     return sector_labels()[sector_id]
 
 
-def rule_scores(fields: dict[str, Optional[str]]) -> list[tuple[float, int, Sector, str]]:
-    """(score, -priority, sector, strongest keyword) for every field with a keyword hit,
-    best first."""
-    texts = {name: fold(fields.get(name) or "") for name in WEIGHTS}
+def rule_scores(fields: dict[str, Optional[str]], context: Sequence[str] = ()
+                ) -> list[tuple[float, int, Sector, str]]:  # fmt: skip
+    """(score, -priority, sector, strongest keyword) for every field with a keyword hit or
+    among the document's leading fields ``context`` (keyword "" when only that), best
+    first."""
+    hits = {name: keyword_hits(fields.get(name) or "") for name in WEIGHTS}
+    prior = dict(zip(context, CONTEXT_WEIGHTS))
     out = []
-    for priority, (sector, patterns) in enumerate(_patterns()):
-        score, best, best_weight = 0.0, "", 0.0
-        for keyword, pattern in patterns:
-            for name, weight in WEIGHTS.items():
-                if pattern.search(texts[name]):
-                    score += weight
-                    if weight > best_weight:
-                        best, best_weight = keyword, weight
+    for priority, sector in enumerate(sectors()):
+        score, best, best_weight = prior.get(sector.id, 0.0), "", 0.0
+        for name, weight in WEIGHTS.items():
+            for keyword in sorted((h[1] for h in hits[name] if h[0] == priority),
+                                  key=sector.keywords.index):
+                score += weight
+                if weight > best_weight:
+                    best, best_weight = keyword, weight
         if score:
             out.append((score, -priority, sector, best))
     out.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return out
 
 
-def by_rules(fields: dict[str, Optional[str]]) -> Optional[SectorReading]:
-    """The rules' reading alone (no model shipped), or None when no keyword is found."""
-    scores = rule_scores(fields)
+def by_rules(fields: dict[str, Optional[str]],
+             context: Sequence[str] = ()) -> Optional[SectorReading]:  # fmt: skip
+    """The rules' reading alone (no model shipped), or None when no keyword is found and
+    no document context is given. Source ``sector.document`` when only the context
+    spoke."""
+    scores = rule_scores(fields, context)
     if not scores:
         return None
     score, _, sector, keyword = scores[0]
     total = sum(s[0] for s in scores)
-    return SectorReading(sector.id, sector.label, round(score / total * 0.6, 3),
-                         f"sector.rules:{keyword}")  # fmt: skip
+    confidence = score / total * (0.6 if keyword else 0.3)  # the context alone: a guess
+    source = f"sector.rules:{keyword}" if keyword else "sector.document"
+    return SectorReading(sector.id, sector.label, round(confidence, 3), source)
 
 
 def model_text(fields: dict[str, Optional[str]]) -> str:
@@ -102,15 +123,16 @@ def model_text(fields: dict[str, Optional[str]]) -> str:
     return " | ".join(fields.get(name) or "" for name in ("topic", "action", "actor", "evidence"))
 
 
-def combine(fields: dict[str, Optional[str]],
-            model: Optional[dict[str, float]]) -> SectorReading:  # fmt: skip
+def combine(fields: dict[str, Optional[str]], model: Optional[dict[str, float]],
+            context: Sequence[str] = ()) -> SectorReading:  # fmt: skip
     """The field of a directive: the model's probabilities plus ``RULE_WEIGHT`` times the
     rules' share of keyword score per field (chosen on dev); the rules alone without a
     model; 'khac' when neither has anything. The source names the keyword when the rules
-    agree with the answer."""
+    agree with the answer. ``context``, the document's leading fields, weighs in for the
+    rules alone (the model reads it already)."""
     scores = rule_scores(fields)
     if not model:
-        return by_rules(fields) or SectorReading("khac", label_of("khac"), 0.3,
+        return by_rules(fields, context) or SectorReading("khac", label_of("khac"), 0.3,
                                                  "sector.default")  # fmt: skip
     total = sum(s[0] for s in scores) or 1.0
     share = {s.id: score / total for score, _, s, _ in scores}
@@ -118,6 +140,6 @@ def combine(fields: dict[str, Optional[str]],
     order = {s.id: i for i, s in enumerate(sectors())}
     mixed = {sid: p + RULE_WEIGHT * share.get(sid, 0.0) for sid, p in model.items()}
     best = max(mixed, key=lambda k: (mixed[k], -order.get(k, 99)))
-    source = f"sector.rules:{keyword[best]}+model" if best in keyword else "model"
+    source = f"sector.rules:{keyword[best]}+model" if keyword.get(best) else "model"
     return SectorReading(best, label_of(best), round(mixed[best] / (1 + RULE_WEIGHT), 3),
                          source)  # fmt: skip

@@ -70,7 +70,8 @@ class _Tokens:
         for phrase in phrases:
             text, j = "", k
             while j < len(self.low) and len(text) < len(phrase):
-                text = f"{text} {self.low[j]}" if text else self.low[j]
+                glue = "" if not text or self.low[j] == "," else " "  # "phòng, chống"
+                text = f"{text}{glue}{self.low[j]}"
                 j += 1
             if text == phrase:
                 return j - k
@@ -187,15 +188,17 @@ def _object_end(ends: dict[int, list[int]], tokens: _Tokens, start: int,
         comma = tokens.low[k - 1] == ","
         # ", <verb>" after a noun starts a coordinated verb phrase: "…, đưa vào vận hành"
         new_phrase = (comma and k >= 2 and tokens.tag(k) == "V" and tokens.tag(k - 2) != "V"
-                      and not tokens.match(k, words.process_nouns))  # fmt: skip
+                      and not tokens.match(k, words.process_nouns)
+                      and tokens.match(k - 2, words.process_nouns) <= 2)  # fmt: skip
         if new_phrase or tokens.match(k, words.tails) or (
                 comma and tokens.match(k, words.comma_tails)):
             end = k - 1 if comma else k
             break
     for k in range(start + 1, end):  # "bàn giao mặt bằng cho Bộ Giao thông vận tải"
         n = tokens.match(k, words.recipient_prepositions)
-        if n and k + n < end and k + n + _actor_end(ends, tokens, k + n) == end:
-            end = k
+        after = k + n + _actor_end(ends, tokens, k + n) if n and k + n < end else 0
+        if after > k + n and (after == end or tokens.tokens[after].is_punct):
+            end = k  # "… về UBND tỉnh (qua Sở …)": the addressee, then more of the same
             break
     while end > start + 1:
         if tokens.tag(end - 1) == "CH":
@@ -224,8 +227,8 @@ def object_topic(doc: Doc, start_char: int, end_char: int,
         return None
     ends = actor_ends(doc) if ends is None else ends
     start = _object_start(ends, tokens, words)
-    if start is None:
-        return None
+    if start is None or tokens.tag(start) == "CH" or tokens.match(start, words.tails):
+        return None  # "không được lơ là *khi* …", "không lơ là*,* chủ quan": no object
     end = _object_end(ends, tokens, start, words)
     if end <= start:
         return None

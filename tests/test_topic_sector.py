@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.sector import by_rules, combine, label_of
+from extractor.sector import by_rules, combine, keyword_hits, label_of, sectors
 from extractor.topic import RULE, object_topic
+from extractor.topic_scope import RULE_HEADING, RULE_LEAD_IN
 
 TOPICS = [
     # (sentence, action as the assembler cuts it, expected topic or None)
@@ -27,6 +28,12 @@ TOPICS = [
      "kiểm tra chặt chẽ điều kiện an toàn thực phẩm, bảo đảm không để xảy ra ngộ độc",
      "điều kiện an toàn thực phẩm"),
     ("Công an tỉnh tiếp tục thực hiện.", "tiếp tục thực hiện", None),
+    ("Các xã không được lơ là khi nước đã rút.", "không được lơ là khi nước đã rút", None),
+    # a listed phrase with a comma ("phòng, chống") is one noun, not a new verb phrase
+    ("Các huyện vận động nhân dân ủng hộ Quỹ phòng, chống thiên tai.",
+     "vận động nhân dân ủng hộ Quỹ phòng, chống thiên tai", "Quỹ phòng, chống thiên tai"),
+    ("Sở Y tế cấp phát hóa chất cho các xã vùng lũ trong những ngày tới.",
+     "cấp phát hóa chất cho các xã vùng lũ trong những ngày tới", "hóa chất cho các xã vùng lũ"),
 ]  # fmt: skip
 
 
@@ -38,6 +45,39 @@ def test_topic_is_the_object_of_the_action(sentence, action, expected):
     start = sentence.index(action)
     found = object_topic(doc, start, start + len(action))
     assert (sentence[found[0]:found[1]] if found else None) == expected
+
+
+GOVERNED = [
+    # (text, [(topic, rule id) per directive in order]): the innermost "Về …"/"Đối với …"
+    # opener governs (GUIDELINE 12.2 rule 1), else the action's object (rule 2).
+    ("Thứ hai, về chuyển đổi số. Giao Sở Khoa học và Công nghệ hoàn thành kết nối dữ liệu "
+     "dân cư trước ngày 30/6/2025.", [("chuyển đổi số", RULE_HEADING)]),
+    ("Thứ ba, về thu, chi ngân sách. Giao Sở Tài chính rà soát các khoản chi thường xuyên.",
+     [("thu, chi ngân sách", RULE_HEADING)]),
+    ("Về giải ngân vốn đầu tư công, Chủ tịch UBND tỉnh yêu cầu các sở, ngành rà soát từng dự "
+     "án; kiên quyết điều chuyển vốn của các dự án chậm giải ngân.",
+     [("giải ngân vốn đầu tư công", RULE_LEAD_IN), ("giải ngân vốn đầu tư công", RULE_LEAD_IN)]),
+    ("3. Về trật tự đô thị, Chủ tịch UBND tỉnh yêu cầu UBND thành phố:\nKiểm tra các công "
+     "trình lấn chiếm vỉa hè.\nXử lý nghiêm các vi phạm về quảng cáo.\n4. Sở Y tế tăng cường "
+     "kiểm tra an toàn thực phẩm.",
+     [("trật tự đô thị", RULE_HEADING), ("trật tự đô thị", RULE_HEADING),
+      ("an toàn thực phẩm", RULE)]),
+    # the opener names who must act, not what about (rule 4)
+    ("Về phía UBND các huyện, khẩn trương rà soát danh sách hộ nghèo.",
+     [("danh sách hộ nghèo", RULE)]),
+    ("Đối với các bộ, ngành, tôi yêu cầu khẩn trương hoàn thiện hồ sơ dự án cầu Cần Thơ 2.",
+     [("hồ sơ dự án cầu Cần Thơ 2", RULE)]),
+    # the object ends before the addressee of a report, a condition, a manner complement
+    ("UBND huyện chỉ đạo các xã báo cáo kết quả về UBND tỉnh (qua Sở Tài chính) trước ngày "
+     "10/12/2025.", [("kết quả", RULE)]),
+    ("Giao Sở Nội vụ rút ngắn thời gian giải quyết hồ sơ.", [("thời gian giải quyết hồ sơ", RULE)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,expected", GOVERNED)
+def test_the_governing_opener_is_the_topic(extract, text, expected):
+    doc = extract(text, mode="rules")
+    assert [(d.topic.text, d.topic.source) for d in doc.directives] == expected
 
 
 def test_extracted_topics_say_which_rule_read_them(extract):
@@ -68,6 +108,35 @@ def test_sector_by_keywords(fields, expected):
     assert (reading.id if reading else None) == expected
     if reading:
         assert reading.source.startswith("sector.rules:") and reading.label == label_of(expected)
+
+
+KEYWORD_HITS = [
+    # (text, the keywords the rules read): longest first, masks hide what they contain
+    ("Sở Giao thông vận tải khắc phục điểm sạt lở trên cầu Bến Thủy", {"Sở Giao thông vận tải",
+                                                                       "sạt lở", "cầu"}),
+    ("theo yêu cầu của Thủ tướng, báo cáo nhu cầu vốn", set()),
+    ("ổn định thị trường, cải thiện môi trường đầu tư", {"thị trường"}),
+    ("kết nối dịch vụ công trực tuyến, hướng dẫn đăng ký bằng điện thoại",
+     {"dịch vụ công", "trực tuyến"}),
+    ("xây dựng kế hoạch giải ngân vốn đầu tư công", {"vốn đầu tư công", "giải ngân"}),
+    ("chung sức xây dựng nông thôn mới", {"xây dựng nông thôn mới"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text,expected", KEYWORD_HITS)
+def test_sector_keywords_read_longest_first(text, expected):
+    assert {keyword for _, keyword in keyword_hits(text)} == expected
+
+
+def test_the_documents_fields_weigh_in_for_the_rules_alone():
+    generic = {"action": "hoàn thiện hồ sơ, báo cáo kết quả", "actor": "UBND huyện"}
+    assert by_rules({"action": "tiếp tục thực hiện"}) is None
+    alone = by_rules({"action": "tiếp tục thực hiện"}, ["thien_tai", "giao_thong"])
+    assert (alone.id, alone.source) == ("thien_tai", "sector.document")
+    own = by_rules(generic, ["thien_tai"])  # "hồ sơ" (action, 2.0) beats the context (1.0)
+    assert (own.id, own.source) == ("hanh_chinh", "sector.rules:hồ sơ")
+    assert 0.0 < alone.confidence < own.confidence <= 0.6
+    assert [s.id for s in sectors()][-1] == "khac"
 
 
 def test_sector_combines_the_model_and_the_rules_and_says_so():

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from ..extensions import text_of
 from ..sector import combine
+from ..sector_model import document_fields
 
 
 def directive_fields(text: str, rec) -> dict:
@@ -32,16 +33,17 @@ class SectorClassifier:
             return doc
         text = text_of(doc)
         fields = [directive_fields(text, rec) for rec in records]
-        probabilities = self._model(text, fields) if self.use_model else [None] * len(fields)
+        context = document_fields(text)
+        probabilities = (self._model(fields, context) if self.use_model
+                         else [None] * len(fields))  # fmt: skip
         for rec, f, p in zip(records, fields, probabilities):
-            rec.sector = combine(f, p)
+            rec.sector = combine(f, p, context)
         return doc
 
     @staticmethod
-    def _model(text: str, fields: list[dict]) -> list:
-        from ..sector_model import document_fields, example_text, predict
+    def _model(fields: list[dict], context: list[str]) -> list:
+        from ..sector_model import example_text, predict
 
-        context = document_fields(text)
         return predict([example_text(f, context) for f in fields])
 
 
