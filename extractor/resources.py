@@ -373,6 +373,11 @@ class FunctionWords(_Rule):
     list_announcers: ListAnnouncers
     # "tôi", "chúng tôi": the speaker of a transcript turn.
     first_person: tuple[str, ...]
+    # "ông", "bà", "người đứng đầu Chính phủ" at a clause start before a speaking cue: the
+    # leader named earlier (the issuer is that title, not the pronoun).
+    issuer_pronouns: tuple[str, ...] = ()
+    # "cũng", "đồng thời" between the issuer (and the name) and the cue: passed over.
+    issuer_adverbs: tuple[str, ...] = ()
     # Upper-case header lines that end the issuing body's name.
     header_contains: tuple[str, ...]
     header_starts: tuple[str, ...]

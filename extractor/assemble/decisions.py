@@ -10,7 +10,7 @@ from typing import Callable, Optional
 from spacy.tokens import Token
 
 from ..schema import Modality
-from .discourse import WalkState, is_first_person, speaker_for
+from .discourse import WalkState, speaker_for
 from .index import DocIndex
 from .records import Clause, ClauseContext, DirectiveRecord, Frame, Origin, Ref
 from .roles import end_of, read_clause
@@ -102,8 +102,8 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
 def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: WalkState,
                           has_conclusion: bool, evidence: Ref,
                           lead_in: bool) -> Optional[DirectiveRecord]:  # fmt: skip
-    if c.issuer is not None and state.speaker is not None and is_first_person(c.issuer, ix):
-        c.issuer = state.speaker
+    if c.issuer is not None:  # "tôi" in a turn, "ông" in press: the leader named before
+        c.issuer = speaker_for(c.issuer, state, ix)
     if c.issuer is not None:
         s.issuer = c.issuer
     cues = _clause_cues(c, s, ix)

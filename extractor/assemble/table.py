@@ -35,6 +35,8 @@ class _Table:
     leading_fillers: frozenset
     before_action: frozenset
     first_person: frozenset
+    issuer_pronouns: tuple  # longest first: "người đứng đầu Chính phủ" before "ông"
+    issuer_adverbs: frozenset
     announce_last: frozenset
     announce_last_two: tuple
 
@@ -54,6 +56,8 @@ def table() -> _Table:
         plural=frozenset(w.plural), before_actor=frozenset((*w.before_actor, ":", ",")),
         new_action=frozenset(w.new_action),
         leading_fillers=frozenset(w.leading_fillers), before_action=frozenset(w.before_action),
-        first_person=frozenset(w.first_person), announce_last=frozenset(w.list_announcers.last),
+        first_person=frozenset(w.first_person),
+        issuer_pronouns=tuple(sorted(w.issuer_pronouns, key=len, reverse=True)),
+        issuer_adverbs=frozenset(w.issuer_adverbs), announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
     )  # fmt: skip
