@@ -61,6 +61,11 @@ GATES = (
     Gate("directive.actor_then_verb_in_conclusion", 0.7,
          lambda g: g.own_actor and g.head.pos_ == "VERB" and not g.assessment
          and (g.conclusion_seen or g.in_frame)),
+    # Guideline 12.5: a press paragraph that opens with the leader's instruction and
+    # goes on with "Sở X + verb" sentences.
+    Gate("directive.actor_then_verb_in_instruction", 0.65,
+         lambda g: g.own_actor and g.head.pos_ == "VERB" and not g.assessment
+         and g.instruction_open),
 )  # fmt: skip
 NO_ACTOR_PENALTY = 0.15  # a directive whose actor nobody names is less sure
 
@@ -75,6 +80,7 @@ class GateInput:
     assessment: bool
     conclusion_seen: bool
     instructs: frozenset
+    instruction_open: bool = False
 
 
 def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optional[Frame],
@@ -96,7 +102,17 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         if rec is not None:
             records.append(rec)
     _completion_tail(readings, records)
+    _follow_instruction(state, s, records)
     return records, readings
+
+
+def _follow_instruction(state: WalkState, s: SentenceState, records: list) -> None:
+    """A leader's instruction opens an instruction context (guideline 12.5); praise, a
+    report or a past narrative closes it."""
+    if s.non_directive or s.past:
+        state.instruction_open = False
+    elif records and s.leader_speaks:
+        state.instruction_open = True
 
 
 def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: WalkState,
@@ -124,7 +140,8 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
     if not zone_open:
         return None
     g = GateInput(cues, c.tokens[c.action[0]], own_actor, in_frame, zone_open,
-                  state.section == "assessment", state.conclusion_seen, table().instructs)
+                  state.section == "assessment", state.conclusion_seen, table().instructs,
+                  state.instruction_open)
     gate = next((gate for gate in GATES if gate.holds(g)), None)
     if gate is None or (lead_in and announces_list(c)) or c.completion_only:
         return None  # "... một số nội dung sau:": the items below are the directives

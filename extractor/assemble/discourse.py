@@ -27,6 +27,8 @@ class WalkState:
     # The last leader named as a sentence's subject: whom "ông" or "người đứng đầu Chính
     # phủ" stands for when no leader has spoken yet.
     last_leader: Optional[Ref] = None
+    # A leader's instruction goes on in the sentences after it (guideline 12.5).
+    instruction_open: bool = False
 
 
 def enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
