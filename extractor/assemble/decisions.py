@@ -9,6 +9,7 @@ from typing import Callable, Optional
 
 from spacy.tokens import Token
 
+from ..normalize import fold
 from ..schema import Modality
 from .discourse import WalkState, speaker_for
 from .index import DocIndex
@@ -65,7 +66,7 @@ GATES = (
     # goes on with "Sở X + verb" sentences.
     Gate("directive.actor_then_verb_in_instruction", 0.65,
          lambda g: g.own_actor and g.head.pos_ == "VERB" and not g.assessment
-         and g.instruction_open),
+         and g.instruction_open and not g.leader_acts),
 )  # fmt: skip
 NO_ACTOR_PENALTY = 0.15  # a directive whose actor nobody names is less sure
 
@@ -81,6 +82,7 @@ class GateInput:
     conclusion_seen: bool
     instructs: frozenset
     instruction_open: bool = False
+    leader_acts: bool = False  # the issuer as the subject: narrative ("Thủ tướng làm việc")
 
 
 def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optional[Frame],
@@ -104,6 +106,13 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
     _completion_tail(readings, records)
     _follow_instruction(state, s, records)
     return records, readings
+
+
+def _is_issuer(actor: Ref, issuer: Optional[Ref], ix: DocIndex) -> bool:
+    """The issuer is never the actor of what it directs (guideline 12.3)."""
+    if issuer is None:
+        return False
+    return fold(ix.text[actor.start : actor.end]) == fold(ix.text[issuer.start : issuer.end])
 
 
 def _follow_instruction(state: WalkState, s: SentenceState, records: list) -> None:
@@ -141,7 +150,7 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
         return None
     g = GateInput(cues, c.tokens[c.action[0]], own_actor, in_frame, zone_open,
                   state.section == "assessment", state.conclusion_seen, table().instructs,
-                  state.instruction_open)
+                  state.instruction_open, own_actor and _is_issuer(c.actor, s.issuer, ix))
     gate = next((gate for gate in GATES if gate.holds(g)), None)
     if gate is None or (lead_in and announces_list(c)) or c.completion_only:
         return None  # "... một số nội dung sau:": the items below are the directives
