@@ -172,6 +172,9 @@ class Cue(_Rule):
     # A party right after the cue is the actor, and the cue stays in the action
     # ("Nghiêm cấm các đơn vị ...", guideline D19); with no party the cue still counts.
     actor_inside: bool = False
+    # A proposal that may go up ("kiến nghị Chính phủ ..."): not a directive when its actor
+    # is a higher level (``function_words.higher_levels``, guideline 12.10, C41).
+    upward: bool = False
     note: str = ""
 
     @field_validator("phrase")
@@ -378,6 +381,8 @@ class FunctionWords(_Rule):
     issuer_pronouns: tuple[str, ...] = ()
     # "cũng", "đồng thời" between the issuer (and the name) and the cue: passed over.
     issuer_adverbs: tuple[str, ...] = ()
+    # "Chính phủ", "Trung ương": bodies a locality proposes to, never told to act by it.
+    higher_levels: tuple[str, ...] = ()
     # Upper-case header lines that end the issuing body's name.
     header_contains: tuple[str, ...]
     header_starts: tuple[str, ...]

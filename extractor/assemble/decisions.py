@@ -108,6 +108,13 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
     return records, readings
 
 
+def _proposed_upward(c: Clause, ix: DocIndex) -> bool:
+    if c.actor is None or not any(cue.upward for cue in c.cues):
+        return False
+    actor = ix.text[c.actor.start : c.actor.end].lower()
+    return any(actor.startswith(level) for level in table().higher_levels)
+
+
 def _is_issuer(actor: Ref, issuer: Optional[Ref], ix: DocIndex) -> bool:
     """The issuer is never the actor of what it directs (guideline 12.3)."""
     if issuer is None:
@@ -145,6 +152,8 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
                                                           may_direct)  # fmt: skip
     if c.action is None or c.non_directive or s.past or s.non_directive and not cues.strong:
         return None
+    if _proposed_upward(c, ix):
+        return None  # "Lãnh đạo tỉnh kiến nghị Chính phủ ...": a locality's proposal
     zone_open = (not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
     if not zone_open:
         return None

@@ -37,6 +37,7 @@ class _Table:
     first_person: frozenset
     issuer_pronouns: tuple  # longest first: "người đứng đầu Chính phủ" before "ông"
     issuer_adverbs: frozenset
+    higher_levels: tuple
     announce_last: frozenset
     announce_last_two: tuple
 
@@ -58,6 +59,7 @@ def table() -> _Table:
         leading_fillers=frozenset(w.leading_fillers), before_action=frozenset(w.before_action),
         first_person=frozenset(w.first_person),
         issuer_pronouns=tuple(sorted(w.issuer_pronouns, key=len, reverse=True)),
-        issuer_adverbs=frozenset(w.issuer_adverbs), announce_last=frozenset(w.list_announcers.last),
+        issuer_adverbs=frozenset(w.issuer_adverbs), higher_levels=tuple(w.higher_levels),
+        announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
     )  # fmt: skip
