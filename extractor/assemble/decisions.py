@@ -11,7 +11,7 @@ from spacy.tokens import Token
 
 from ..normalize import fold
 from ..schema import Modality
-from .discourse import WalkState, speaker_for
+from .discourse import WalkState, is_issuer_pronoun, speaker_for
 from .index import DocIndex
 from .records import Clause, ClauseContext, DirectiveRecord, Frame, Origin, Ref
 from .roles import end_of, read_clause
@@ -109,7 +109,11 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
 
 
 def _proposed_upward(c: Clause, ix: DocIndex) -> bool:
-    if c.actor is None or not any(cue.upward for cue in c.cues):
+    """A periphrasis ("lãnh đạo tỉnh") asking a higher level: reported, not directed. A
+    conclusion's own "Kiến nghị Bộ Chính trị ..." (no speaker in the clause) still directs."""
+    if c.actor is None or c.issuer is None or not is_issuer_pronoun(c.issuer, ix):
+        return False
+    if not any(cue.upward for cue in c.cues):
         return False
     actor = ix.text[c.actor.start : c.actor.end].lower()
     return any(actor.startswith(level) for level in table().higher_levels)
@@ -134,6 +138,7 @@ def _follow_instruction(state: WalkState, s: SentenceState, records: list) -> No
 def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: WalkState,
                           has_conclusion: bool, evidence: Ref,
                           lead_in: bool) -> Optional[DirectiveRecord]:  # fmt: skip
+    proposal = _proposed_upward(c, ix)  # read before "lãnh đạo tỉnh" becomes a title
     if c.issuer is not None:  # "tôi" in a turn, "ông" in press: the leader named before
         c.issuer = speaker_for(c.issuer, state, ix)
     if c.issuer is not None:
@@ -152,7 +157,7 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
                                                           may_direct)  # fmt: skip
     if c.action is None or c.non_directive or s.past or s.non_directive and not cues.strong:
         return None
-    if _proposed_upward(c, ix):
+    if proposal:
         return None  # "Lãnh đạo tỉnh kiến nghị Chính phủ ...": a locality's proposal
     zone_open = (not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
     if not zone_open:
