@@ -383,6 +383,8 @@ class FunctionWords(_Rule):
     issuer_adverbs: tuple[str, ...] = ()
     # "Chính phủ", "Trung ương": bodies a locality proposes to, never told to act by it.
     higher_levels: tuple[str, ...] = ()
+    # "phụ trách" after a leader's title: the portfolio runs to the speaking cue (C24).
+    issuer_portfolio: tuple[str, ...] = ()
     # Upper-case header lines that end the issuing body's name.
     header_contains: tuple[str, ...]
     header_starts: tuple[str, ...]

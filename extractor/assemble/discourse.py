@@ -141,13 +141,28 @@ def pronoun_end(tokens: list[Token], k: int, ix: DocIndex) -> Optional[int]:
 
 
 def past_issuer_adverbs(tokens: list[Token], q: int, ix: DocIndex) -> int:
-    """Past the adverbs between the issuer and the cue ("cũng", "đồng thời")."""
+    """Past a portfolio ("phụ trách khối kinh tế") and the adverbs ("cũng", "đồng thời")
+    between the issuer and the cue."""
+    q = _past_portfolio(tokens, q, ix)
     skipped = 0
     while q < len(tokens) and skipped < 3 and (
         tokens[q].lower_ in table().issuer_adverbs
         or (tokens[q].pos_ == "ADV" and not ix.cues.get(tokens[q].i))
     ):
         q, skipped = q + 1, skipped + 1
+    return q
+
+
+MAX_PORTFOLIO = 8  # tokens of "phụ trách khối văn hóa - xã hội" before the cue
+
+
+def _past_portfolio(tokens: list[Token], q: int, ix: DocIndex) -> int:
+    if q >= len(tokens) or tokens[q].lower_ not in table().issuer_portfolio:
+        return q
+    speaking = table().speaking
+    for k in range(q + 1, min(len(tokens), q + MAX_PORTFOLIO)):
+        if ix.cue(tokens[k].i, speaking):
+            return k
     return q
 
 

@@ -38,6 +38,7 @@ class _Table:
     issuer_pronouns: tuple  # longest first: "người đứng đầu Chính phủ" before "ông"
     issuer_adverbs: frozenset
     higher_levels: tuple
+    issuer_portfolio: frozenset
     announce_last: frozenset
     announce_last_two: tuple
 
@@ -60,6 +61,7 @@ def table() -> _Table:
         first_person=frozenset(w.first_person),
         issuer_pronouns=tuple(sorted(w.issuer_pronouns, key=len, reverse=True)),
         issuer_adverbs=frozenset(w.issuer_adverbs), higher_levels=tuple(w.higher_levels),
+        issuer_portfolio=frozenset(w.issuer_portfolio),
         announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
     )  # fmt: skip
