@@ -385,6 +385,8 @@ class FunctionWords(_Rule):
     higher_levels: tuple[str, ...] = ()
     # "phụ trách" after a leader's title: the portfolio runs to the speaking cue (C24).
     issuer_portfolio: tuple[str, ...] = ()
+    # "phó" split from the leader's title by the tokenizer: part of the issuer.
+    title_prefixes: tuple[str, ...] = ()
     # Upper-case header lines that end the issuing body's name.
     header_contains: tuple[str, ...]
     header_starts: tuple[str, ...]

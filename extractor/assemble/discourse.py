@@ -4,7 +4,7 @@ to the list items under them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from spacy.tokens import Doc, Token
@@ -103,6 +103,22 @@ def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
 def issuer_at(tokens: list[Token], k: int, ix: DocIndex) -> Optional[tuple[Ref, int]]:
     """The issuer starting at ``tokens[k]`` and the position after it (and after the
     person's name): a leader's title, or a pronoun standing for one at a clause start."""
+    if tokens[k].lower_ in table().title_prefixes and k + 1 < len(tokens):
+        hit = _leader_at(tokens, k + 1, ix)  # "Phó | Chủ tịch UBND thành phố": one title
+        if hit is not None:
+            return replace(hit[0], start=tokens[k].idx), hit[1]
+    hit = _leader_at(tokens, k, ix)
+    if hit is not None:
+        return hit
+    if k > 0 and not _clause_opening(tokens[k - 1]):
+        return None  # "cảm ơn ông ...": a pronoun in the middle of a clause is no speaker
+    q = pronoun_end(tokens, k, ix)
+    if q is None:
+        return None
+    return Ref(tokens[k].idx, tokens[q - 1].idx + len(tokens[q - 1].text), "issuer.pronoun"), q
+
+
+def _leader_at(tokens: list[Token], k: int, ix: DocIndex) -> Optional[tuple[Ref, int]]:
     actor = ix.actors.get(tokens[k].i)
     if actor is not None and ix.is_leader(actor):
         q = k
@@ -112,12 +128,7 @@ def issuer_at(tokens: list[Token], k: int, ix: DocIndex) -> Optional[tuple[Ref, 
         while q < len(tokens) and names < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
             q, names = q + 1, names + 1
         return Ref.of(actor, "issuer.leader_verb"), q
-    if k > 0 and not _clause_opening(tokens[k - 1]):
-        return None  # "cảm ơn ông ...": a pronoun in the middle of a clause is no speaker
-    q = pronoun_end(tokens, k, ix)
-    if q is None:
-        return None
-    return Ref(tokens[k].idx, tokens[q - 1].idx + len(tokens[q - 1].text), "issuer.pronoun"), q
+    return None
 
 
 def _clause_opening(prev: Token) -> bool:

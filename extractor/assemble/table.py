@@ -39,6 +39,7 @@ class _Table:
     issuer_adverbs: frozenset
     higher_levels: tuple
     issuer_portfolio: frozenset
+    title_prefixes: frozenset
     announce_last: frozenset
     announce_last_two: tuple
 
@@ -62,6 +63,7 @@ def table() -> _Table:
         issuer_pronouns=tuple(sorted(w.issuer_pronouns, key=len, reverse=True)),
         issuer_adverbs=frozenset(w.issuer_adverbs), higher_levels=tuple(w.higher_levels),
         issuer_portfolio=frozenset(w.issuer_portfolio),
+        title_prefixes=frozenset(w.title_prefixes),
         announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
     )  # fmt: skip
