@@ -84,7 +84,15 @@ def boilerplate_regions(text: str) -> list[Region]:
                 found.append(cand)
                 candidates.remove(cand)
                 changed = True
-    return sorted(found)
+    return _first_per_span(found)
+
+
+def _first_per_span(regions: list[Region]) -> list[Region]:
+    """One region per span, the first rule's: two caption rules may match the same line."""
+    seen: dict[tuple[int, int], Region] = {}
+    for region in regions:
+        seen.setdefault((region.start, region.end), region)
+    return sorted(seen.values())
 
 
 def _key(piece: str) -> str:

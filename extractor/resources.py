@@ -172,6 +172,9 @@ class Cue(_Rule):
     # A party right after the cue is the actor, and the cue stays in the action
     # ("Nghiêm cấm các đơn vị ...", guideline D19); with no party the cue still counts.
     actor_inside: bool = False
+    # A proposal that may go up ("kiến nghị Chính phủ ..."): not a directive when its actor
+    # is a higher level (``function_words.higher_levels``, guideline 12.10, C41).
+    upward: bool = False
     note: str = ""
 
     @field_validator("phrase")
@@ -359,8 +362,6 @@ class ActorPhrases(_Rule):
     role_titles: tuple[str, ...] = Field(min_length=1)
     # "các sở, ban, ngành tỉnh": a level word that closes a collective.
     level_suffixes: tuple[str, ...] = ()
-    # "Phó Thủ tướng cũng đề nghị ...": words between an issuer and its cue.
-    issuer_adverbs: tuple[str, ...] = ()
     # "UBND các xã có dự án chậm giải ngân": a relative clause that narrows a collective,
     # from its head word to the first cue or stop word ("được", "trực tiếp").
     qualifier_heads: tuple[str, ...] = ()
@@ -375,7 +376,7 @@ class ActorPhrases(_Rule):
     # "Thuế thành phố Huế", "Công an tỉnh Lào Cai": a body's head before a named place.
     place_bodies: tuple[str, ...] = ()
 
-    @field_validator("list_nouns", "role_titles", "level_suffixes", "issuer_adverbs",
+    @field_validator("list_nouns", "role_titles", "level_suffixes",
                      "qualifier_heads", "qualifier_stops", "demonstratives", "possessives",
                      "place_words", "place_bodies")
     @classmethod
@@ -426,6 +427,17 @@ class FunctionWords(_Rule):
     list_announcers: ListAnnouncers
     # "tôi", "chúng tôi": the speaker of a transcript turn.
     first_person: tuple[str, ...]
+    # "ông", "bà", "người đứng đầu Chính phủ" at a clause start before a speaking cue: the
+    # leader named earlier (the issuer is that title, not the pronoun).
+    issuer_pronouns: tuple[str, ...] = ()
+    # "cũng", "đồng thời" between the issuer (and the name) and the cue: passed over.
+    issuer_adverbs: tuple[str, ...] = ()
+    # "Chính phủ", "Trung ương": bodies a locality proposes to, never told to act by it.
+    higher_levels: tuple[str, ...] = ()
+    # "phụ trách" after a leader's title: the portfolio runs to the speaking cue (C24).
+    issuer_portfolio: tuple[str, ...] = ()
+    # "phó" split from the leader's title by the tokenizer: part of the issuer.
+    title_prefixes: tuple[str, ...] = ()
     # Upper-case header lines that end the issuing body's name.
     header_contains: tuple[str, ...]
     header_starts: tuple[str, ...]

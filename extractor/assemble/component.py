@@ -36,7 +36,7 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
                     seen.add(key)
                     records.append(rec)
     doc._.clause_context = state.clause_context
-    return records
+    return drop_lead_restatements(records, ix.text)
 
 
 def _sentence(ix: DocIndex, state: WalkState, block, s_start: int, s_end: int,
@@ -65,6 +65,41 @@ def _has_conclusion(doc: Doc, ix: DocIndex) -> bool:
 def _dedup_key(text: str, rec: DirectiveRecord) -> tuple[str, str]:
     return (fold(text[rec.actor.start : rec.actor.end]) if rec.actor else "",
             fold(text[rec.action.start : rec.action.end]))  # fmt: skip
+
+
+LEAD_LINES = 3  # a press page's headline, date line and sapo
+RESTATES = 0.25  # share of a lead action's word pairs found again in one body action
+
+
+def drop_lead_restatements(records: list[DirectiveRecord], text: str) -> list[DirectiveRecord]:
+    """A directive read from the headline or sapo that the body gives again is one
+    directive, annotated at the body (guideline 12.9): the lead reading is dropped."""
+    lead_end = _lead_end(text)
+    body = [_pairs(text, rec) for rec in records if rec.evidence.start >= lead_end]
+    return [rec for rec in records
+            if rec.evidence.start >= lead_end
+            or not _restated(_pairs(text, rec), body)]  # fmt: skip
+
+
+def _lead_end(text: str) -> int:
+    end = 0
+    for _ in range(LEAD_LINES):
+        while end < len(text) and text[end] == "\n":
+            end += 1
+        nl = text.find("\n", end)
+        if nl < 0:
+            return len(text)
+        end = nl
+    return end
+
+
+def _pairs(text: str, rec: DirectiveRecord) -> set[tuple[str, str]]:
+    words = fold(text[rec.action.start : rec.action.end]).lower().split()
+    return set(zip(words, words[1:]))
+
+
+def _restated(pairs: set, body: list[set]) -> bool:
+    return bool(pairs) and any(len(pairs & other) >= RESTATES * len(pairs) for other in body)
 
 
 class DirectiveAssembler:

@@ -9,9 +9,10 @@ from typing import Callable, Optional
 
 from spacy.tokens import Token
 
+from ..normalize import fold
 from ..schema import Modality
 from .deadline_scope import completion_tail, trailing_deadline
-from .discourse import WalkState, is_first_person, speaker_for
+from .discourse import WalkState, is_issuer_pronoun, speaker_for
 from .index import DocIndex
 from .records import Clause, ClauseContext, DirectiveRecord, Frame, Origin, Ref
 from .roles import end_of, read_clause
@@ -64,7 +65,8 @@ GATES = (
          lambda g: g.own_actor and g.head.pos_ == "VERB" and not g.assessment
          and (g.conclusion_seen or g.in_frame)),
     Gate("directive.actor_then_verb_after_instruction", 0.7,
-         lambda g: g.instructing and g.own_actor and g.head.pos_ == "VERB" and not g.assessment),
+         lambda g: g.instructing and g.own_actor and g.head.pos_ == "VERB" and not g.assessment
+         and not g.leader_acts),
     Gate("directive.follow_up_after_instruction", 0.65,
          lambda g: g.instructing and g.head.pos_ == "VERB" and not g.assessment),
 )  # fmt: skip
@@ -82,6 +84,7 @@ class GateInput:
     conclusion_seen: bool
     instructs: frozenset
     instructing: bool = False  # after a leader's instruction (C17, C22)
+    leader_acts: bool = False  # the issuer as the subject: narrative ("Thủ tướng làm việc")
 
 
 def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optional[Frame],
@@ -108,11 +111,32 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
     return records, readings
 
 
+def _proposed_upward(c: Clause, ix: DocIndex) -> bool:
+    """A periphrasis ("lãnh đạo tỉnh") asking a higher level: reported, not directed. A
+    conclusion's own "Kiến nghị Bộ Chính trị ..." (no speaker in the clause) still directs."""
+    if c.actor is None or c.issuer is None or not is_issuer_pronoun(c.issuer, ix):
+        return False
+    if not any(cue.upward for cue in c.cues):
+        return False
+    actor = ix.text[c.actor.start : c.actor.end].lower()
+    return any(actor.startswith(level) for level in table().higher_levels)
+
+
+def _is_issuer(actor: Ref, issuer: Optional[Ref], ix: DocIndex) -> bool:
+    """The issuer is never the actor of what it directs (guideline 12.3)."""
+    if issuer is None:
+        return False
+    return fold(ix.text[actor.start : actor.end]) == fold(ix.text[issuer.start : issuer.end])
+
+
+
+
 def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: WalkState,
                           has_conclusion: bool, evidence: Ref,
                           lead_in: bool) -> Optional[DirectiveRecord]:  # fmt: skip
-    if c.issuer is not None and state.speaker is not None and is_first_person(c.issuer, ix):
-        c.issuer = state.speaker
+    proposal = _proposed_upward(c, ix)  # read before "lãnh đạo tỉnh" becomes a title
+    if c.issuer is not None:  # "tôi" in a turn, "ông" in press: the leader named before
+        c.issuer = speaker_for(c.issuer, state, ix)
     if c.issuer is not None:
         s.issuer = c.issuer
     cues = _clause_cues(c, s, ix)
@@ -129,13 +153,15 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
                                                           may_direct)  # fmt: skip
     if c.action is None or c.non_directive or s.past or s.non_directive and not cues.strong:
         return None
+    if proposal:
+        return None  # "Lãnh đạo tỉnh kiến nghị Chính phủ ...": a locality's proposal
     zone_open = ((not has_conclusion) or state.conclusion_seen or s.leader_speaks or in_frame
                  or state.instructing)
     if not zone_open:
         return None
     g = GateInput(cues, c.tokens[c.action[0]], own_actor, in_frame, zone_open,
                   state.section == "assessment", state.conclusion_seen, table().instructs,
-                  state.instructing)
+                  state.instructing, own_actor and _is_issuer(c.actor, s.issuer, ix))
     gate = next((gate for gate in GATES if gate.holds(g)), None)
     if gate is None or (lead_in and announces_list(c)) or c.completion_only:
         return None  # "... một số nội dung sau:": the items below are the directives

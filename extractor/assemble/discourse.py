@@ -4,7 +4,7 @@ to the list items under them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from spacy.tokens import Doc, Token
@@ -30,6 +30,9 @@ class WalkState:
     # closes it (C23).
     instructing: bool = False
     last_actor: Optional[Ref] = None
+    # The last leader named as a sentence's subject: whom "ông" or "người đứng đầu Chính
+    # phủ" stands for when no leader has spoken yet.
+    last_leader: Optional[Ref] = None
 
 
 def enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
@@ -86,33 +89,110 @@ def _open_heading_frame(block, state: WalkState, doc: Doc, ix: DocIndex) -> None
 def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
     """A leader speaking anywhere in the sentence: title, [name], [adverbs], verb.
 
-    "Sau khi nghe ..., Phó Thủ tướng Chính phủ Trịnh Đình Dũng kết luận như sau:".
+    "Sau khi nghe ..., Phó Thủ tướng Chính phủ Trịnh Đình Dũng kết luận như sau:";
+    "Ngoài ra, ông cũng yêu cầu ..." (a pronoun: :func:`speaker_for` names the leader).
     """
     speaking = table().speaking
-    for k, tok in enumerate(tokens):
-        actor = ix.actors.get(tok.i)
-        if actor is None or not ix.is_leader(actor):
+    for k in range(len(tokens)):
+        hit = issuer_at(tokens, k, ix)
+        if hit is None:
             continue
+        ref, q = hit
+        q = past_issuer_adverbs(tokens, q, ix)
+        if q < len(tokens) and ix.cue(tokens[q].i, speaking):
+            return ref
+    return None
+
+
+def issuer_at(tokens: list[Token], k: int, ix: DocIndex) -> Optional[tuple[Ref, int]]:
+    """The issuer starting at ``tokens[k]`` and the position after it (and after the
+    person's name): a leader's title, or a pronoun standing for one at a clause start."""
+    if tokens[k].lower_ in table().title_prefixes and k + 1 < len(tokens):
+        hit = _leader_at(tokens, k + 1, ix)  # "Phó | Chủ tịch UBND thành phố": one title
+        if hit is not None:
+            return replace(hit[0], start=tokens[k].idx), hit[1]
+    hit = _leader_at(tokens, k, ix)
+    if hit is not None:
+        return hit
+    if k > 0 and not _clause_opening(tokens[k - 1]):
+        return None  # "cảm ơn ông ...": a pronoun in the middle of a clause is no speaker
+    q = pronoun_end(tokens, k, ix)
+    if q is None:
+        return None
+    return Ref(tokens[k].idx, tokens[q - 1].idx + len(tokens[q - 1].text), "issuer.pronoun"), q
+
+
+def _leader_at(tokens: list[Token], k: int, ix: DocIndex) -> Optional[tuple[Ref, int]]:
+    actor = ix.actors.get(tokens[k].i)
+    if actor is not None and ix.is_leader(actor):
         q = k
         while q < len(tokens) and tokens[q].i < actor.end:
             q += 1
         names = 0
         while q < len(tokens) and names < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
             q, names = q + 1, names + 1
-        adverbs = 0
-        while q < len(tokens) and adverbs < 2 and tokens[q].pos_ == "ADV" \
-                and not ix.cues.get(tokens[q].i):  # fmt: skip
-            q, adverbs = q + 1, adverbs + 1
-        if q < len(tokens) and ix.cue(tokens[q].i, speaking):
-            return Ref.of(actor, "issuer.leader_verb")
+        return Ref.of(actor, "issuer.leader_verb"), q
     return None
 
 
+def _clause_opening(prev: Token) -> bool:
+    return prev.is_punct or prev.lower_ in table().leading_fillers
+
+
+def pronoun_end(tokens: list[Token], k: int, ix: DocIndex) -> Optional[int]:
+    """The position after an issuer pronoun or periphrasis ("ông", "người đứng đầu
+    Chính phủ") starting at ``tokens[k]``, when it ends where a token ends."""
+    start = tokens[k].idx
+    low = ix.text[start : start + 60].lower()
+    for phrase in table().issuer_pronouns:
+        if not low.startswith(phrase):
+            continue
+        q = k
+        while q < len(tokens) and tokens[q].idx < start + len(phrase):
+            q += 1
+        if tokens[q - 1].idx + len(tokens[q - 1].text) == start + len(phrase):
+            return q
+    return None
+
+
+def past_issuer_adverbs(tokens: list[Token], q: int, ix: DocIndex) -> int:
+    """Past a portfolio ("phụ trách khối kinh tế") and the adverbs ("cũng", "đồng thời")
+    between the issuer and the cue."""
+    q = _past_portfolio(tokens, q, ix)
+    skipped = 0
+    while q < len(tokens) and skipped < 3 and (
+        tokens[q].lower_ in table().issuer_adverbs
+        or (tokens[q].pos_ == "ADV" and not ix.cues.get(tokens[q].i))
+    ):
+        q, skipped = q + 1, skipped + 1
+    return q
+
+
+MAX_PORTFOLIO = 8  # tokens of "phụ trách khối văn hóa - xã hội" before the cue
+
+
+def _past_portfolio(tokens: list[Token], q: int, ix: DocIndex) -> int:
+    if q >= len(tokens) or tokens[q].lower_ not in table().issuer_portfolio:
+        return q
+    speaking = table().speaking
+    for k in range(q + 1, min(len(tokens), q + MAX_PORTFOLIO)):
+        if ix.cue(tokens[k].i, speaking):
+            return k
+    return q
+
+
 def speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
-    """'Tôi' in a transcript is the leader whose turn it is."""
+    """'Tôi' in a transcript is the leader whose turn it is; 'ông', 'người đứng đầu Chính
+    phủ' in press is the leader named before (guideline 12.3)."""
     if state.speaker is not None and is_first_person(ref, ix):
         return state.speaker
+    if is_issuer_pronoun(ref, ix):
+        return state.issuer or state.last_leader or ref
     return ref
+
+
+def is_issuer_pronoun(ref: Ref, ix: DocIndex) -> bool:
+    return ix.text[ref.start : ref.end].lower() in table().issuer_pronouns
 
 
 def is_first_person(ref: Ref, ix: DocIndex) -> bool:
@@ -145,10 +225,21 @@ def after_sentence(tokens, readings: list[Clause], found: Optional[Ref], ix: Doc
     for c in readings:
         if c.issuer is not None:
             state.issuer = c.issuer
+    state.last_leader = _subject_leader(tokens, ix) or state.last_leader
     if found is not None:
         state.issuer = speaker_for(found, state, ix)
     if ix.text[:s_end].rstrip().endswith(":") and readings:
         _open_lead_in(tokens, readings, ix, state, block, s_end)
+
+
+def _subject_leader(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
+    """The last leader standing at a clause start (a subject, not "báo cáo Thủ tướng")."""
+    found = None
+    for k, tok in enumerate(tokens):
+        actor = ix.actors.get(tok.i)
+        if actor is not None and ix.is_leader(actor) and (k == 0 or _clause_opening(tokens[k - 1])):
+            found = Ref.of(actor, "issuer.leader_named")
+    return found
 
 
 def _open_lead_in(tokens, readings: list[Clause], ix: DocIndex, state: WalkState, block,

@@ -192,7 +192,7 @@ def _issuer_next(ref: ActorRefiner, end: int) -> bool:
     doc, k = ref.doc, end
     while k < len(doc) and k - end < 4 and (doc[k].is_space or doc[k].is_title):
         k += 1
-    while k < len(doc) and doc[k].lower_ in actor_phrases().issuer_adverbs:
+    while k < len(doc) and doc[k].lower_ in table().issuer_adverbs:
         k += 1
     functions = table().introduces_actor | table().speaking
     return any(cue.function in functions for cue, _ in ref.cues.get(k, []))

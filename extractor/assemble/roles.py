@@ -10,8 +10,8 @@ from typing import Optional
 from spacy.tokens import Span, Token
 
 from ..deadlines import get_rules
-from ..resources import actor_phrases
 from ..schema import DeadlineKind
+from .discourse import issuer_at, past_issuer_adverbs
 from .index import DocIndex
 from .records import Clause, Ref
 from .table import PUNCT, table
@@ -103,21 +103,11 @@ def _skip_condition(cur: Cursor) -> None:
 def _read_leader(cur: Cursor, c: Clause) -> bool:
     """A leader and the verb by which they speak: the issuer, not the actor. True when the
     verb says the clause directs nothing (praise, a report)."""
-    tokens, n, ix = cur.tokens, cur.n, cur.ix
-    actor = ix.actors.get(tokens[cur.p].i) if cur.p < n else None
-    if actor is None or not ix.is_leader(actor):
+    found = _speaking_leader(cur)
+    if found is None:
         return False
-    after = q = cur.skip(actor)
-    while q < n and q - after < 4 and tokens[q].is_title and not ix.cues.get(tokens[q].i):
-        q += 1  # the person's name after the title
-    q = _past_issuer_adverbs(tokens, q)
-    verb = None
-    if q < n:  # an assigning reading of the verb wins over a merely speaking one
-        verb = ix.cue(tokens[q].i, table().introduces_actor) or ix.cue(tokens[q].i, _SPEAKS)
-    if verb is None:
-        return False
-    c.issuer = Ref.of(actor, "issuer.leader_verb")
-    cur.p = q
+    c.issuer, cur.p, verb = found
+    tokens, n = cur.tokens, cur.n
     if verb[0].function == "non_directive":
         c.non_directive = True
         return True
@@ -129,13 +119,39 @@ def _read_leader(cur: Cursor, c: Clause) -> bool:
     return False
 
 
-def _past_issuer_adverbs(tokens: list[Token], q: int) -> int:
-    """"Phó Thủ tướng cũng đề nghị ...": an adverb between the issuer and its cue (C01);
-    the addressee after the cue is the actor, never the issuer."""
-    adverbs = actor_phrases().issuer_adverbs
-    while q < len(tokens) and tokens[q].lower_ in adverbs:
-        q += 1
-    return q
+def _speaking_leader(cur: Cursor) -> Optional[tuple[Ref, int, tuple]]:
+    """The issuer, the position of its verb and the verb: at the clause start or after a
+    short opener ending in a comma ("Chiều 5/9, ...", "Tại buổi làm việc, ...")."""
+    tokens, n, ix = cur.tokens, cur.n, cur.ix
+    for p in _issuer_starts(cur):
+        hit = issuer_at(tokens, p, ix)
+        if hit is None:
+            continue
+        issuer, q = hit  # past the person's name after a title
+        q = past_issuer_adverbs(tokens, q, ix)  # "cũng", "đồng thời"
+        # an assigning reading of the verb wins over a merely speaking one
+        verb = (ix.cue(tokens[q].i, table().introduces_actor) or ix.cue(tokens[q].i, _SPEAKS)
+                if q < n else None)  # fmt: skip
+        if verb is not None:
+            return issuer, q, verb
+    return None
+
+
+MAX_OPENER = 30  # tokens of a circumstantial opener before the issuer
+
+
+def _issuer_starts(cur: Cursor):
+    """The clause start, then each position after a comma of an opener that directs
+    nothing itself (no directive cue before the comma)."""
+    if cur.p >= cur.n:
+        return
+    yield cur.p
+    directive = table().strong | table().weak
+    for k in range(cur.p + 1, min(cur.n, cur.p + MAX_OPENER)):
+        if cur.ix.cue(cur.tokens[k - 1].i, directive):
+            return
+        if cur.tokens[k - 1].text == ",":
+            yield k
 
 
 def _read_actor(cur: Cursor, c: Clause) -> None:

@@ -32,6 +32,11 @@ class _Table:
     leading_fillers: frozenset
     before_action: frozenset
     first_person: frozenset
+    issuer_pronouns: tuple  # longest first: "người đứng đầu Chính phủ" before "ông"
+    issuer_adverbs: frozenset
+    higher_levels: tuple
+    issuer_portfolio: frozenset
+    title_prefixes: frozenset
     announce_last: frozenset
     announce_last_two: tuple
     verb_chain: VerbChain  # when ", <verb> ..." starts a new action
@@ -52,7 +57,12 @@ def table() -> _Table:
         plural=frozenset(w.plural), before_actor=frozenset((*w.before_actor, ":", ",")),
         new_action=frozenset(w.new_action),
         leading_fillers=frozenset(w.leading_fillers), before_action=frozenset(w.before_action),
-        first_person=frozenset(w.first_person), announce_last=frozenset(w.list_announcers.last),
+        first_person=frozenset(w.first_person),
+        issuer_pronouns=tuple(sorted(w.issuer_pronouns, key=len, reverse=True)),
+        issuer_adverbs=frozenset(w.issuer_adverbs), higher_levels=tuple(w.higher_levels),
+        issuer_portfolio=frozenset(w.issuer_portfolio),
+        title_prefixes=frozenset(w.title_prefixes),
+        announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
         verb_chain=cf.verb_chain,
     )  # fmt: skip
