@@ -196,7 +196,10 @@ def _object_end(ends: dict[int, list[int]], tokens: _Tokens, start: int,
             break
     for k in range(start + 1, end):  # "bàn giao mặt bằng cho Bộ Giao thông vận tải"
         n = tokens.match(k, words.recipient_prepositions)
-        after = k + n + _actor_end(ends, tokens, k + n) if n and k + n < end else 0
+        # a named body ("cho Bộ Giao thông vận tải") is an addressee; a lower-case
+        # collective ("cho các xã vùng lũ") is who the matter is for, and stays
+        named = n and k + n < end and tokens.tokens[k + n].text[:1].isupper()
+        after = k + n + _actor_end(ends, tokens, k + n) if named else 0
         if after > k + n and (after == end or tokens.tokens[after].is_punct):
             end = k  # "… về UBND tỉnh (qua Sở …)": the addressee, then more of the same
             break

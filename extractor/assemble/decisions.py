@@ -102,13 +102,23 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         carried=state.last_actor if state.instructing else None,
     )  # fmt: skip
     records: list[DirectiveRecord] = []
-    for c in readings:
+    for i, c in enumerate(readings):
+        if _opens_for_issuer(readings, i):
+            continue
         rec = _read_clause_decision(c, s, ix, state, has_conclusion, evidence, lead_in)
         if rec is not None:
             records.append(rec)
     completion_tail(ix.text, readings, records)
     trailing_deadline(ix.text, evidence.end, records)
     return records, readings
+
+
+def _opens_for_issuer(readings: list[Clause], i: int) -> bool:
+    """"Kiểm tra đê tại xã A, Chủ tịch UBND tỉnh yêu cầu ...": a bare verb phrase before a
+    leader who speaks is the scene of the instruction, not a task carried on from before."""
+    c = readings[i]
+    return (i + 1 < len(readings) and readings[i + 1].issuer is not None
+            and c.actor is None and c.issuer is None and not c.cues)
 
 
 def _proposed_upward(c: Clause, ix: DocIndex) -> bool:
@@ -127,8 +137,6 @@ def _is_issuer(actor: Ref, issuer: Optional[Ref], ix: DocIndex) -> bool:
     if issuer is None:
         return False
     return fold(ix.text[actor.start : actor.end]) == fold(ix.text[issuer.start : issuer.end])
-
-
 
 
 def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: WalkState,
