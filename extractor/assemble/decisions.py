@@ -117,8 +117,10 @@ def _opens_for_issuer(readings: list[Clause], i: int) -> bool:
     """"Kiểm tra đê tại xã A, Chủ tịch UBND tỉnh yêu cầu ...": a bare verb phrase before a
     leader who speaks is the scene of the instruction, not a task carried on from before."""
     c = readings[i]
-    return (i + 1 < len(readings) and readings[i + 1].issuer is not None
-            and c.actor is None and c.issuer is None and not c.cues)
+    if i + 1 == len(readings) or c.actor is not None or c.issuer is not None or c.cues:
+        return False
+    nxt = readings[i + 1]  # a quotation's speaker after it ("…", X nhấn mạnh) instructs nothing
+    return nxt.issuer is not None and any(cue.function in table().instructs for cue in nxt.cues)
 
 
 def _proposed_upward(c: Clause, ix: DocIndex) -> bool:
