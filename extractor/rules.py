@@ -276,7 +276,7 @@ class WindowedSpanRuler(SpanRuler):
 def outside_skipped(doc: Doc, spans):
     """The spans that do not start in a region the cleaner skipped (it runs first, so no
     later stage has to mask them again)."""
-    regions = doc._.skipped or []
+    regions = doc._.vnx_skipped or []
     if not regions:
         return list(spans)
     return [s for s in spans

@@ -59,7 +59,7 @@ def _doc(text: str):
 def test_inherited_actor_says_where_it_came_from():
     doc = _doc("Giao Bộ Tài chính rà soát các quy định; khẩn trương hướng dẫn các địa phương "
                "thực hiện.")  # fmt: skip
-    records = doc._.directives
+    records = doc._.vnx_directives
     assert len(records) == 2
     assert records[0].actor.origin == Origin.own
     assert records[1].actor.origin == Origin.previous_clause
@@ -68,13 +68,13 @@ def test_inherited_actor_says_where_it_came_from():
 
 def test_heading_actor_is_marked_as_from_the_heading():
     doc = _doc("Kết luận:\n1. Bộ Y tế:\n- Rà soát các quy định về khám chữa bệnh.\n")
-    (rec,) = doc._.directives
+    (rec,) = doc._.vnx_directives
     assert rec.actor.origin == Origin.heading and rec.actor.rule == "actor.heading"
 
 
 def test_clause_context_is_typed():
     doc = _doc("Giao Bộ Tài chính chủ trì rà soát các quy định.")
-    contexts = list(doc._.clause_context.values())
+    contexts = list(doc._.vnx_clause_context.values())
     assert contexts and all(isinstance(c, ClauseContext) for c in contexts)
     assert contexts[0].actor is not None and isinstance(contexts[0].may_direct, bool)
 

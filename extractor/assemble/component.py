@@ -1,4 +1,4 @@
-"""The spaCy component: ``doc._.directives`` (and ``doc._.clause_context``) from
+"""The spaCy component: ``doc._.vnx_directives`` (and ``doc._.vnx_clause_context``) from
 :func:`assemble`, a walk over the Doc's blocks and sentences."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
     has_conclusion = _has_conclusion(doc, ix)
     records: list[DirectiveRecord] = []
     seen: set[tuple[str, str]] = set()
-    for block in doc._.blocks or []:
+    for block in doc._.vnx_blocks or []:
         enter_block(block, state, doc, ix)
         for s_start, s_end in block.sentences:
             for rec in _sentence(ix, state, block, s_start, s_end, has_conclusion):
@@ -28,8 +28,8 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
                 if key not in seen:
                     seen.add(key)
                     records.append(rec)
-    doc._.clause_context = state.clause_context
-    doc._.sentences = ix.sentences()  # what the model stage reads
+    doc._.vnx_clause_context = state.clause_context
+    doc._.vnx_sentences = ix.sentences()  # what the model stage reads
     return records
 
 
@@ -61,16 +61,16 @@ def _dedup_key(text: str, rec: DirectiveRecord) -> tuple[str, str]:
 
 
 class DirectiveAssembler:
-    """spaCy component: ``doc._.directives`` from :func:`assemble`."""
+    """spaCy component: ``doc._.vnx_directives`` from :func:`assemble`."""
 
     def __init__(self, name: str):
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.directives = assemble(doc)
+        doc._.vnx_directives = assemble(doc)
         return doc
 
 
-@Language.factory("directive_assembler", assigns=["doc._.directives"])
+@Language.factory("directive_assembler", assigns=["doc._.vnx_directives"])
 def create_assembler(nlp: Language, name: str) -> DirectiveAssembler:
     return DirectiveAssembler(name)

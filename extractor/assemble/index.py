@@ -147,7 +147,7 @@ class ActorRefiner(SpanIndex):
         stage ran before; today without one)."""
         from ..gazetteer import get_gazetteer
 
-        meta = self.doc._.metadata
+        meta = self.doc._.vnx_metadata
         on = meta.date if meta is not None else None
         gazetteer = get_gazetteer()
         return lambda text: gazetteer.member_count(text, on)
@@ -195,7 +195,7 @@ class DocIndex(SpanIndex):
         """A sentence's tokens (outside skipped regions) and its clauses, made once and
         shared by the assembler and the model's sentence views."""
         if (start, end) not in self._sentences:
-            tokens = sentence_tokens(self.doc, start, end, self.doc._.skipped or [])
+            tokens = sentence_tokens(self.doc, start, end, self.doc._.vnx_skipped or [])
             self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
         return self._sentences[start, end]
 

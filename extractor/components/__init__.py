@@ -7,6 +7,7 @@ from __future__ import annotations
 from . import (  # noqa: F401
     actors,
     deadline_reader,
+    directive_spans,
     entity_resolver,
     language_check,
     metadata_reader,

@@ -1,6 +1,6 @@
 """spaCy component: what each directive's deadline means (its date, granularity, kind),
-read with the document date, into ``doc._.deadline_values`` (by surface); what could
-not be read goes to ``doc._.warnings``."""
+read with the document date, into ``doc._.vnx_deadline_values`` (by surface); what could
+not be read goes to ``doc._.vnx_warnings``."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ class DeadlineReader:
         from ..deadlines import parse_deadline
 
         text = text_of(doc)
-        on = doc._.metadata.date if doc._.metadata is not None else None
-        values, warnings = {}, list(doc._.warnings or [])
-        for rec in doc._.directives or []:
+        on = doc._.vnx_metadata.date if doc._.vnx_metadata is not None else None
+        values, warnings = {}, list(doc._.vnx_warnings or [])
+        for rec in doc._.vnx_directives or []:
             if rec.deadline is None:
                 continue
             surface = text[rec.deadline.start : rec.deadline.end]
@@ -28,12 +28,12 @@ class DeadlineReader:
             values[surface] = value
             if value.warning:
                 warnings.append(f"deadline {surface!r}: {value.warning}")
-        doc._.deadline_values = values
-        doc._.warnings = warnings
+        doc._.vnx_deadline_values = values
+        doc._.vnx_warnings = warnings
         return doc
 
 
-@Language.factory("deadline_reader", assigns=["doc._.deadline_values", "doc._.warnings"],
-                  requires=["doc._.directives", "doc._.metadata"])  # fmt: skip
+@Language.factory("deadline_reader", assigns=["doc._.vnx_deadline_values", "doc._.vnx_warnings"],
+                  requires=["doc._.vnx_directives", "doc._.vnx_metadata"])  # fmt: skip
 def create_deadline_reader(nlp: Language, name: str) -> DeadlineReader:
     return DeadlineReader(name)

@@ -19,7 +19,7 @@ class TopicReader:
 
     def __call__(self, doc: Doc) -> Doc:
         ends = actor_ends(doc)
-        for rec in doc._.directives or []:
+        for rec in doc._.vnx_directives or []:
             if rec.topic is None:
                 found = object_topic(doc, rec.action.start, rec.action.end, ends)
                 if found is not None:
@@ -27,7 +27,7 @@ class TopicReader:
         return doc
 
 
-@Language.factory("topic_reader", assigns=["doc._.directives"],
-                  requires=["doc._.directives", "token.tag"])  # fmt: skip
+@Language.factory("topic_reader", assigns=["doc._.vnx_directives"],
+                  requires=["doc._.vnx_directives", "token.tag"])  # fmt: skip
 def create_topic_reader(nlp: Language, name: str) -> TopicReader:
     return TopicReader(name)
