@@ -488,10 +488,33 @@ class FieldRegistry(_Rule):
         return field.csv_column if field is not None else self.document_columns[name]
 
 
+class VisualizeWords(_Rule):
+    """The words of :func:`extractor.visualize`'s page."""
+
+    legend: str
+    directive: str
+    confidence: str
+    rules: str
+    source: str
+    outside: str  # the fields read outside the directive's sentence
+    none: str  # a document without directives
+
+
 class Presentation(_Rule):
     note: str = ""
     modality: dict[str, str]
     review_status: dict[str, str]
+    # The highlight colour of each directive field (by field name), in legend order.
+    role_colours: dict[str, str] = Field(min_length=1)
+    visualize: VisualizeWords
+
+    @field_validator("role_colours")
+    @classmethod
+    def _hex_colours(cls, value):
+        bad = [c for c in value.values() if not re.fullmatch(r"#[0-9a-fA-F]{6}", c)]
+        if bad:
+            raise ValueError(f"colours must be #rrggbb, not {bad}")
+        return value
 
 
 
