@@ -105,3 +105,14 @@ def test_a_pipeline_saved_with_other_rule_data_warns_when_loaded(saved):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuleDataMismatch)
         pipeline.tokenizer.from_disk(saved / "tokenizer")
+
+
+def test_a_saved_rules_pipeline_loads_without_a_model(seed_path, tmp_path):
+    build("rules").to_disk(tmp_path / "rules")
+    assert not (tmp_path / "rules" / "directive_model").exists()
+    assert not (tmp_path / "rules" / "sector_classifier" / "model").exists()
+    nlp = spacy.load(tmp_path / "rules")
+    text = seed_path.read_text(encoding="utf-8")
+    loaded = extract_text(text, pipeline=nlp)
+    assert loaded.options.mode == "rules"
+    assert loaded.to_json() == extract_text(text, mode="rules").to_json()
