@@ -43,11 +43,11 @@ def text_of(doc: Doc) -> str:
 def directive_record(span: Span) -> Any:
     """The ``assemble.DirectiveRecord`` a span of ``doc.spans["directives"]`` stands for,
     or None for any other span."""
-    key = span.id_
-    if not key.startswith(SPAN_ID_PREFIX) or not key[len(SPAN_ID_PREFIX):].isdigit():
+    number = span.id_.removeprefix(SPAN_ID_PREFIX)
+    if number == span.id_ or not number.isdigit():
         return None
     records = span.doc._.vnx_directives or []
-    index = int(key[len(SPAN_ID_PREFIX):])
+    index = int(number)
     return records[index] if index < len(records) else None
 
 

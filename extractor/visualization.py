@@ -108,9 +108,12 @@ def _title(role: str, span: Span) -> str:
     parts = [_labels().get(role, role), f"{words.source}: {span.source or '-'}"]
     if span.origin is not None:
         parts.append(span.origin.value)
-    canonical = getattr(span, "canonical", None)
+    canonical = getattr(span, "canonical", None)  # an entity's resolved name
     if canonical is not None:
         parts.append(canonical.name)
+    date = getattr(span, "date", None)  # a deadline's date
+    if date:
+        parts.append(str(date))
     return " · ".join(parts)
 
 
