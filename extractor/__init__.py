@@ -13,7 +13,7 @@ MODES = ("rules", "model", "hybrid")
 DEFAULT_MODE = "hybrid"
 
 __all__ = ["DEFAULT_MODE", "MODES", "__version__", "extract", "extract_file", "extract_texts",
-           "read_file"]  # fmt: skip
+           "read_file", "visualize"]  # fmt: skip
 
 
 def __getattr__(name):
@@ -22,4 +22,8 @@ def __getattr__(name):
         from . import api
 
         return getattr(api, name)
+    if name == "visualize":
+        from .visualization import visualize
+
+        return visualize
     raise AttributeError(name)

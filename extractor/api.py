@@ -41,6 +41,7 @@ from .schema import (
 )
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
 # A document's date: a date, or an ISO string ("2021-03-20").
@@ -89,8 +90,8 @@ class _Builder:
 
     def __init__(self, doc: Any):
         self.text = text_of(doc)
-        self.resolutions = doc._.resolutions or {}
-        self.deadline_values = doc._.deadline_values or {}
+        self.resolutions = doc._.vnx_resolutions or {}
+        self.deadline_values = doc._.vnx_deadline_values or {}
 
     def entity(self, ref: Optional[Ref]) -> Optional[Entity]:
         if ref is None:
@@ -166,10 +167,11 @@ def extract_text(
     source: Optional[Source] = None,
     warnings: tuple[str, ...] = (),
     with_text: bool = False,
+    pipeline: Optional[Language] = None,
 ) -> Document:
     """Extract the directives of one text (already decoded)."""
     return next(extract_texts([(raw_text, source, tuple(warnings))], doc_date=doc_date,
-                              mode=mode, with_text=with_text))  # fmt: skip
+                              mode=mode, with_text=with_text, pipeline=pipeline))  # fmt: skip
 
 
 def extract_texts(
@@ -179,6 +181,7 @@ def extract_texts(
     mode: str = DEFAULT_MODE,
     with_text: bool = False,
     batch_size: int = 8,
+    pipeline: Optional[Language] = None,
 ) -> Iterator[Document]:
     """The batch API: extract the directives of many texts, lazily, in order.
 
@@ -199,23 +202,27 @@ def extract_texts(
         df["actors"] = [[x.actor.text for x in d.directives if x.actor] for d in docs]
 
     Files: ``extract_texts(read_file(p) for p in paths)``.
+
+    ``pipeline``: a pipeline to run instead of the package's own for ``mode``, e.g. one
+    saved with ``nlp.to_disk`` and read back with ``spacy.load`` (its mode is its own).
     """
-    from .pipeline import build
+    from .pipeline import build, pipeline_mode
 
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)}")
     on = _as_date(doc_date)
-    pipeline = build(mode)
+    nlp = build(mode) if pipeline is None else pipeline
+    mode = pipeline_mode(nlp)
 
     def docs() -> Iterator[tuple[Any, tuple[Source, tuple[str, ...]]]]:
         for raw_text, source, warnings in map(_item, items):
             text, source = _prepare(raw_text, source)
-            doc = pipeline.make_doc(text)
-            doc._.given_date = on  # read by the metadata stage
-            doc._.published = _iso_date(source._published)
+            doc = nlp.make_doc(text)
+            doc._.vnx_given_date = on  # read by the metadata stage
+            doc._.vnx_published = _iso_date(source._published)
             yield doc, (source, tuple(warnings))
 
-    pairs = pipeline.pipe(docs(), as_tuples=True, batch_size=batch_size)
+    pairs = nlp.pipe(docs(), as_tuples=True, batch_size=batch_size)
     for doc, (source, warnings) in pairs:
         yield _document(doc, source, warnings, doc_date=on, mode=mode, with_text=with_text)
 
@@ -254,10 +261,10 @@ def _document(doc: Doc, source: Source, warnings: tuple[str, ...], *, doc_date: 
               mode: str, with_text: bool) -> Document:  # fmt: skip
     """The contract's Document for a processed Doc."""
     text = text_of(doc)
-    meta = doc._.metadata
+    meta = doc._.vnx_metadata
     builder = _Builder(doc)
     text_hash = _sha256(text.encode("utf-8"))
-    directives = [builder.directive(rec, text_hash) for rec in doc._.directives]
+    directives = [builder.directive(rec, text_hash) for rec in doc._.vnx_directives]
     meeting = None
     if meta.meeting_title or meta.chair:
         meeting = Meeting(
@@ -275,9 +282,9 @@ def _document(doc: Doc, source: Source, warnings: tuple[str, ...], *, doc_date: 
     skipped = [
         SkippedRegion(text=text[r.start : r.end], start=r.start, end=r.end, source=r.rule,
                       reason=r.reason)  # fmt: skip
-        for r in doc._.skipped or []
+        for r in doc._.vnx_skipped or []
     ]
-    all_warnings = list(dict.fromkeys([*warnings, *meta.warnings, *(doc._.warnings or [])]))
+    all_warnings = list(dict.fromkeys([*warnings, *meta.warnings, *(doc._.vnx_warnings or [])]))
     return Document(
         extractor_version=__version__,
         options=Options(mode=mode, doc_date=doc_date.isoformat() if doc_date else None,
@@ -291,6 +298,15 @@ def _document(doc: Doc, source: Source, warnings: tuple[str, ...], *, doc_date: 
     )
 
 
+def document_of(doc: Doc, *, mode: str = DEFAULT_MODE, with_text: bool = True) -> Document:
+    """The contract's Document for a Doc a pipeline has processed (``nlp(text)``), its
+    source the text itself; ``mode`` is recorded in its options."""
+    text = text_of(doc)
+    source = Source(sha256=_sha256(text.encode("utf-8")), format="text", chars=len(text))
+    return _document(doc, source, (), doc_date=doc._.vnx_given_date, mode=mode,
+                     with_text=with_text)  # fmt: skip
+
+
 def _ref(found: Optional[Found]) -> Optional[Ref]:
     return None if found is None else Ref(found.start, found.end, found.rule)
 
@@ -301,6 +317,7 @@ def extract_file(
     doc_date: Optional[DateLike] = None,
     mode: str = DEFAULT_MODE,
     with_text: bool = False,
+    pipeline: Optional[Language] = None,
 ) -> Document:
     """Read a file (any supported format) and extract its directives.
 
@@ -309,7 +326,7 @@ def extract_file(
     """
     text, source, warnings = read_file(path)
     return extract_text(text, source=source, warnings=warnings, doc_date=doc_date, mode=mode,
-                        with_text=with_text)  # fmt: skip
+                        with_text=with_text, pipeline=pipeline)  # fmt: skip
 
 
 def read_file(path: Union[str, os.PathLike[str]]) -> tuple[str, Source, tuple[str, ...]]:
@@ -337,6 +354,7 @@ def extract(
     doc_date: Optional[DateLike] = None,
     mode: str = DEFAULT_MODE,
     with_text: bool = False,
+    pipeline: Optional[Language] = None,
 ) -> Document:
     """Extract directives from ``text``, or from the file at ``path``.
 
@@ -346,20 +364,23 @@ def extract(
     :class:`datetime.date` or an ISO string, "2021-03-20") is the document's date: it
     resolves deadlines without a year and wins over a date read from the text. ``mode``:
     "rules", "model" or "hybrid" (the default). For many texts use :func:`extract_texts`.
+    ``pipeline``: a saved pipeline read back with ``spacy.load`` runs instead of ``mode``'s.
     """
     if (text is None) == (path is None):
         raise TypeError("give exactly one of text or path")
     if isinstance(text, os.PathLike):
         text, path = None, text
     if path is not None:
-        return extract_file(path, doc_date=doc_date, mode=mode, with_text=with_text)
+        return extract_file(path, doc_date=doc_date, mode=mode, with_text=with_text,
+                            pipeline=pipeline)  # fmt: skip
     if not isinstance(text, str):
         raise TypeError(f"text must be a str (or a path-like object), not {type(text).__name__}")
     if _names_a_file(text):
         _warnings.warn(f"extract({_short(text)}) read the string as text, but it names an "
                        "existing path: pass path=... or a pathlib.Path to read the file",
                        UserWarning, stacklevel=2)  # fmt: skip
-    return extract_text(text, doc_date=doc_date, mode=mode, with_text=with_text)
+    return extract_text(text, doc_date=doc_date, mode=mode, with_text=with_text,
+                        pipeline=pipeline)  # fmt: skip
 
 
 def _names_a_file(text: str) -> bool:
@@ -373,5 +394,5 @@ def _short(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
-__all__ = ["DateLike", "EntityKind", "extract", "extract_file", "extract_text",
+__all__ = ["DateLike", "EntityKind", "document_of", "extract", "extract_file", "extract_text",
            "extract_texts", "read_file"]  # fmt: skip

@@ -143,14 +143,14 @@ def find_skipped(text: str) -> list[Region]:
 
 
 class BoilerplateCleaner:
-    """spaCy component: ``doc._.skipped`` and ``doc.spans["skipped"]`` from the text."""
+    """spaCy component: ``doc._.vnx_skipped`` and ``doc.spans["skipped"]`` from the text."""
 
     def __init__(self, name: str):
         self.name = name
 
     def __call__(self, doc):
         regions = find_skipped(text_of(doc))
-        doc._.skipped = regions
+        doc._.vnx_skipped = regions
         spans = []
         for r in regions:
             span = doc.char_span(r.start, r.end, label=r.reason, alignment_mode="contract")
@@ -161,6 +161,6 @@ class BoilerplateCleaner:
         return doc
 
 
-@Language.factory("boilerplate_cleaner", assigns=["doc._.skipped", "doc.spans"])
+@Language.factory("boilerplate_cleaner", assigns=["doc._.vnx_skipped", "doc.spans"])
 def create_cleaner(nlp: Language, name: str) -> BoilerplateCleaner:
     return BoilerplateCleaner(name)

@@ -78,7 +78,7 @@ def read_metadata(doc: Doc, doc_date: Optional[dt.date] = None,
     """Metadata of a processed Doc; ``doc_date`` (from the user) wins over the text, and
     ``published`` (an HTML page's own date) is used when neither gives one."""
     text = text_of(doc)
-    skipped = doc._.skipped or []
+    skipped = doc._.vnx_skipped or []
     rules = _rules()
     meta = Metadata()
     if m := rules["meta.number"].search(text):

@@ -151,7 +151,7 @@ def sentence_views(doc: Doc, vocab=None,
     vocab = doc.vocab if vocab is None else vocab
     sentences = doc_index(doc).sentences()  # the clause_splitter's
     views = []
-    for block in doc._.blocks or []:
+    for block in doc._.vnx_blocks or []:
         for s_start, s_end in block.sentences:
             tokens, clauses = sentences[s_start, s_end]
             if not tokens:
@@ -516,23 +516,51 @@ def _propose(clause: ClauseScore, sp: SentencePrediction, context: Optional[Clau
 
 
 class DirectiveModel:
-    """spaCy component: rescores, completes or replaces ``doc._.directives``."""
+    """spaCy component: rescores, completes or replaces ``doc._.vnx_directives``."""
 
     def __init__(self, name: str, mode: str, path: str, vote: Vote = Vote()):
-        import spacy
-
         self.name = name
         self.mode = mode
         self.vote = vote
-        location = Path(path) if path else models_dir() / "directives"
+        # Loaded when the pipeline is initialized (from ``path``) or read from disk (the
+        # weights a saved pipeline carries), whichever comes first.
+        # No path: the repository's models/directives, or the copy installed with the
+        # package (left empty in the config, so a saved pipeline names no local folder).
+        self.location = Path(path) if path else _shipped_model()
+        self._model: Optional[Language] = None
+        self._cache: dict = {}
+
+    @property
+    def model(self) -> Language:
+        """The trained spaCy pipeline (``spancat`` and ``ner``)."""
+        if self._model is None:
+            self._load(self.location)
+        assert self._model is not None
+        return self._model
+
+    def _load(self, location: Path) -> None:
+        import spacy
+
         if not (location / "meta.json").exists():
             raise FileNotFoundError(
                 f"no trained model at {location}: run 'extractor train' or use --mode rules"
             )
-        self.model = spacy.load(location)
+        self._model = spacy.load(location)
         # Keep every candidate clause with its best label's score; the vote thresholds.
-        self.model.get_pipe("spancat").cfg["threshold"] = 0.0
-        self._cache: dict = {}
+        self._model.get_pipe("spancat").cfg["threshold"] = 0.0
+        self._cache = {}
+
+    def initialize(self, get_examples=None, *, nlp=None) -> None:
+        """``nlp.initialize()``: the model at ``path`` (an error now, not at the first doc)."""
+        self.model  # noqa: B018
+
+    # A saved pipeline (``nlp.to_disk``) carries the trained weights in this folder.
+    def to_disk(self, path, *, exclude=()) -> None:
+        self.model.to_disk(Path(path))
+
+    def from_disk(self, path, *, exclude=()) -> DirectiveModel:
+        self._load(Path(path))
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
@@ -550,8 +578,8 @@ class DirectiveModel:
     def _views(self, doc: Doc) -> list[SentenceView]:
         if self.mode != "hybrid":
             return sentence_views(doc, self.model.vocab)
-        starts = [r.action.start for r in doc._.directives or []]
-        context = doc._.clause_context or {}
+        starts = [r.action.start for r in doc._.vnx_directives or []]
+        context = doc._.vnx_clause_context or {}
 
         def wanted(view: SentenceView) -> bool:
             # Only where the vote can change something: a rule directive to score, or a
@@ -566,8 +594,8 @@ class DirectiveModel:
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")
                           for s in doc.spans.get("deadlines", []))  # fmt: skip
         cue_starts = tuple(sorted({s.start_char for s in doc.spans.get("cues", [])}))
-        doc._.directives = combine(list(doc._.directives or []), preds, text_of(doc),
-                                   self.mode, doc._.clause_context or {}, deadlines,
+        doc._.vnx_directives = combine(list(doc._.vnx_directives or []), preds, text_of(doc),
+                                   self.mode, doc._.vnx_clause_context or {}, deadlines,
                                    self.vote, cue_starts)  # fmt: skip
 
 
@@ -575,12 +603,18 @@ class DirectiveModel:
     "directive_model",
     default_config={"mode": "hybrid", "path": "", "rule_weight": RULE_WEIGHT, "veto": VETO,
                     "veto_unless_rule": VETO_UNLESS_RULE, "propose": PROPOSE},
-    assigns=["doc._.directives"], requires=["doc._.directives"],
+    assigns=["doc._.vnx_directives"], requires=["doc._.vnx_directives"],
 )  # fmt: skip
 def create_directive_model(nlp: Language, name: str, mode: str, path: str, rule_weight: float,
                            veto: float, veto_unless_rule: float,
                            propose: float) -> DirectiveModel:  # fmt: skip
     return DirectiveModel(name, mode, path, Vote(rule_weight, veto, veto_unless_rule, propose))
+
+
+def _shipped_model() -> Path:
+    from .resources import trained_pipeline_path
+
+    return Path(trained_pipeline_path())
 
 
 def model_meta(path: Optional[Path] = None) -> dict:

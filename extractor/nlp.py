@@ -12,9 +12,13 @@ tokens the tokenizer made (``underthesea.pos_tag`` would re-segment the text).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import warnings
 from functools import lru_cache
 from os.path import dirname, join
+from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy
@@ -26,7 +30,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 from underthesea import word_tokenize
 
-from . import extensions  # noqa: F401  (registers doc._.text)
+from . import extensions  # noqa: F401  (registers doc._.vnx_text)
 from .trie import phrase_regex
 
 # underthesea's VLSP-2013 tags mapped to Universal POS.
@@ -118,21 +122,57 @@ class UndertheseaTokenizer:
             if offset <= len(text):
                 _add_gap(words, spaces, "\n")
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc._.text = text
+        doc._.vnx_text = text
         return doc
 
-    # The tokenizer holds no trained state: serialization writes nothing.
+    # The tokenizer holds no trained state. A saved pipeline reads the rule data shipped
+    # with the package (the tokenizer's fixed phrases, and every rule component's data):
+    # what it writes is the hash of that data, checked when the pipeline is loaded.
     def to_bytes(self, **kwargs) -> bytes:
-        return b""
+        return json.dumps(rule_data_pin(), sort_keys=True).encode("utf-8")
 
     def from_bytes(self, data: bytes, **kwargs) -> UndertheseaTokenizer:
+        if data:
+            check_rule_data(json.loads(data.decode("utf-8")))
         return self
 
     def to_disk(self, path, **kwargs) -> None:
-        return None
+        Path(path).write_bytes(self.to_bytes())
 
     def from_disk(self, path, **kwargs) -> UndertheseaTokenizer:
-        return self
+        path = Path(path)
+        return self.from_bytes(path.read_bytes() if path.is_file() else b"")
+
+
+class RuleDataMismatch(UserWarning):
+    """A saved pipeline was written with other rule data than the package now holds."""
+
+
+def rule_data_pin() -> dict:
+    """What a saved pipeline records of the rule data its components read: the hash of the
+    shipped files and of the user's overlay folder ($EXTRACTOR_RULES), if one is set."""
+    from .resources import rule_data_hash, user_rules_folder
+
+    folder = user_rules_folder()
+    return {"rule_data_hash": rule_data_hash(),
+            "user_rules_hash": _folder_hash(folder) if folder else None}  # fmt: skip
+
+
+def _folder_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def check_rule_data(saved: dict) -> None:
+    """Warn when a pipeline saved with other rule data is loaded: its components read the
+    current data, its span rulers the patterns saved with it, so its output may differ."""
+    if saved != rule_data_pin():
+        warnings.warn("this pipeline was saved with other rule data than the installed "
+                      "package holds: its output may differ from extract(); save it again "
+                      "with this version", RuleDataMismatch, stacklevel=2)  # fmt: skip
 
 
 def _words(chunk: str) -> tuple[str, ...]:
@@ -192,7 +232,7 @@ class UndertheseaPOS:
         # Words from the ORTH column: making a Token per word costs more than the lookup.
         words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
         starts = doc.to_array(IDX).tolist()
-        skipped = [(r.start, r.end) for r in (doc._.skipped or [])]
+        skipped = [(r.start, r.end) for r in (doc._.vnx_skipped or [])]
         tags = [(0, 0)] * len(words)  # no tag, no POS
         line: list[int] = []
         for i, word in enumerate([*words, "\n"]):  # a final line end closes the last line

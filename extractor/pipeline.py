@@ -21,7 +21,7 @@ from . import (  # noqa: F401
     segment,
 )
 from .readers.base import MAX_TEXT_CHARS
-from .resources import DATA_PACKAGE, trained_pipeline_path
+from .resources import DATA_PACKAGE
 
 MODEL_STAGE = "directive_model"
 SECTOR_STAGE = "sector_classifier"
@@ -45,9 +45,8 @@ def build(mode: str = DEFAULT_MODE) -> Language:
     config = load_config()
     exclude = [MODEL_STAGE] if mode == "rules" else []
     if mode != "rules":
+        # its path left empty: the repository's models/directives, or the installed copy
         config["components"][MODEL_STAGE]["mode"] = mode
-        # the repository's models/directives, or the copy installed with the package
-        config["components"][MODEL_STAGE]["path"] = str(trained_pipeline_path())
     # the rules alone read the field from keywords; the trained classifier joins otherwise
     config["components"][SECTOR_STAGE]["use_model"] = mode != "rules"
     pipeline = spacy.util.load_model_from_config(config, auto_fill=True, validate=True,
@@ -56,3 +55,10 @@ def build(mode: str = DEFAULT_MODE) -> Language:
     # spaCy's 1,000,000-character guard is for its own parsers; the readers' limit is ours.
     pipeline.max_length = MAX_TEXT_CHARS
     return pipeline
+
+
+def pipeline_mode(pipeline: Language) -> str:
+    """The mode a pipeline runs in: ``rules`` without the trained model, else the model's."""
+    if MODEL_STAGE not in pipeline.pipe_names:
+        return "rules"
+    return str(pipeline.get_pipe(MODEL_STAGE).mode)

@@ -604,6 +604,18 @@ LabelKey = Literal[
 ]  # fmt: skip
 
 
+class VisualizeWords(_Rule):
+    """The words of :func:`extractor.visualize`'s page."""
+
+    legend: str
+    directive: str
+    confidence: str
+    rules: str
+    source: str
+    outside: str  # the fields read outside the directive's sentence
+    none: str  # a document without directives
+
+
 class Presentation(_Rule):
     note: str = ""
     modality: dict[str, str]
@@ -613,6 +625,10 @@ class Presentation(_Rule):
     # Headings of the exports and reports that are not a field's label, every key given.
     labels: dict[LabelKey, str]
 
+    # The highlight colour of each directive field (by field name), in legend order.
+    role_colours: dict[str, str] = Field(min_length=1)
+    visualize: VisualizeWords
+
     @field_validator("messages", "labels")
     @classmethod
     def _every_key(cls, value, info):
@@ -620,6 +636,14 @@ class Presentation(_Rule):
         missing = set(keys) - set(value)
         if missing:
             raise ValueError(f"presentation {info.field_name} missing {sorted(missing)}")
+        return value
+
+    @field_validator("role_colours")
+    @classmethod
+    def _hex_colours(cls, value):
+        bad = [c for c in value.values() if not re.fullmatch(r"#[0-9a-fA-F]{6}", c)]
+        if bad:
+            raise ValueError(f"colours must be #rrggbb, not {bad}")
         return value
 
 

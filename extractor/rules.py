@@ -71,11 +71,11 @@ class DeadlineFinder:
                 # The deadline reader reads each span by the match that found it.
                 matches[(span.start_char, span.end_char)] = m
         doc.spans["deadlines"] = outside_skipped(doc, spans)
-        doc._.deadline_matches = matches
+        doc._.vnx_deadline_matches = matches
         return doc
 
 
-@Language.factory("deadline_finder", assigns=["doc.spans", "doc._.deadline_matches"])
+@Language.factory("deadline_finder", assigns=["doc.spans", "doc._.vnx_deadline_matches"])
 def create_deadline_finder(nlp: Language, name: str) -> DeadlineFinder:
     return DeadlineFinder(nlp, name)
 
@@ -321,7 +321,7 @@ class WindowedSpanRuler(SpanRuler):
 def outside_skipped(doc: Doc, spans):
     """The spans that do not start in a region the cleaner skipped (it runs first, so no
     later stage has to mask them again)."""
-    regions = doc._.skipped or []
+    regions = doc._.vnx_skipped or []
     if not regions:
         return list(spans)
     return [s for s in spans

@@ -269,6 +269,12 @@ class Document(_Model):
         """Deterministic JSON (stable key order, no NaN, UTF-8 text)."""
         return self.model_dump_json(indent=2) + "\n"
 
+    def _repr_html_(self) -> str:
+        """A notebook shows the directives highlighted (:func:`extractor.visualize`)."""
+        from .visualization import visualize
+
+        return visualize(self)
+
     @classmethod
     def read(cls, data: Any) -> Document:
         """An output of this or an earlier readable version of the contract, as the

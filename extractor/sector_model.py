@@ -110,9 +110,10 @@ def load_sector_model(path: Optional[str] = None):
     return spacy.load(where)
 
 
-def predict(texts: list[str]) -> list[Optional[dict[str, float]]]:
-    """Class probabilities per text, or None for each when no model is shipped."""
-    nlp = load_sector_model()
+def predict(texts: list[str], nlp=None) -> list[Optional[dict[str, float]]]:
+    """Class probabilities per text by ``nlp`` (else the shipped classifier), or None for
+    each when there is no model."""
+    nlp = load_sector_model() if nlp is None else nlp
     if nlp is None:
         return [None] * len(texts)
     return [dict(doc.cats) for doc in nlp.pipe(texts)]

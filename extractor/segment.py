@@ -192,14 +192,14 @@ def _split_inline(text: str, sent: tuple[int, int]) -> list[tuple[int, int]]:
 
 
 class StructureSegmenter:
-    """spaCy component: ``doc._.blocks`` and sentence starts from :func:`segment`."""
+    """spaCy component: ``doc._.vnx_blocks`` and sentence starts from :func:`segment`."""
 
     def __init__(self, name: str):
         self.name = name
 
     def __call__(self, doc):
-        blocks = segment(text_of(doc), doc._.skipped or [])
-        doc._.blocks = blocks
+        blocks = segment(text_of(doc), doc._.vnx_skipped or [])
+        doc._.vnx_blocks = blocks
         starts = set()
         for block in blocks:
             for s, e in block.sentences:
@@ -214,6 +214,6 @@ class StructureSegmenter:
         return doc
 
 
-@Language.factory("structure_segmenter", assigns=["doc._.blocks", "token.is_sent_start"])
+@Language.factory("structure_segmenter", assigns=["doc._.vnx_blocks", "token.is_sent_start"])
 def create_segmenter(nlp: Language, name: str) -> StructureSegmenter:
     return StructureSegmenter(name)

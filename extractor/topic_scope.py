@@ -153,7 +153,7 @@ def _scoped(doc: Doc, blocks: list, bi: int, sent: tuple[int, int],
 def openers(doc: Doc) -> list[Opener]:
     """Every governing opener of the Doc, in text order (Roman section headings never
     govern: D8)."""
-    blocks = doc._.blocks or []
+    blocks = doc._.vnx_blocks or []
     actor_ends: dict[int, int] = {}
     for s in doc.spans.get("actors", []):
         actor_ends[s.start] = max(actor_ends.get(s.start, 0), s.end)

@@ -59,7 +59,7 @@ def _doc(text: str):
 def test_inherited_actor_says_where_it_came_from():
     doc = _doc("Giao Bộ Tài chính rà soát các quy định; khẩn trương hướng dẫn các địa phương "
                "thực hiện.")  # fmt: skip
-    records = doc._.directives
+    records = doc._.vnx_directives
     assert len(records) == 2
     assert records[0].actor.origin == Origin.own
     assert records[1].actor.origin == Origin.previous_clause
@@ -68,13 +68,13 @@ def test_inherited_actor_says_where_it_came_from():
 
 def test_heading_actor_is_marked_as_from_the_heading():
     doc = _doc("Kết luận:\n1. Bộ Y tế:\n- Rà soát các quy định về khám chữa bệnh.\n")
-    (rec,) = doc._.directives
+    (rec,) = doc._.vnx_directives
     assert rec.actor.origin == Origin.heading and rec.actor.rule == "actor.heading"
 
 
 def test_clause_context_is_typed():
     doc = _doc("Giao Bộ Tài chính chủ trì rà soát các quy định.")
-    contexts = list(doc._.clause_context.values())
+    contexts = list(doc._.vnx_clause_context.values())
     assert contexts and all(isinstance(c, ClauseContext) for c in contexts)
     assert contexts[0].actor is not None and isinstance(contexts[0].may_direct, bool)
 
@@ -102,7 +102,7 @@ def test_the_clause_splitter_writes_what_the_assembler_reads(monkeypatch):
                        "phương. Ủy ban nhân dân tỉnh báo cáo kết quả.")
     for _name, pipe in nlp.pipeline[: upto + 1]:
         doc = pipe(doc)
-    sentences = doc._.sentences
+    sentences = doc._.vnx_sentences
     assert len(sentences) == 2 and all(isinstance(v, SentenceClauses) for v in sentences.values())
     first = sentences[min(sentences)]
     assert [" ".join(t.text for t in c) for c in first.clauses] == [
@@ -112,7 +112,7 @@ def test_the_clause_splitter_writes_what_the_assembler_reads(monkeypatch):
     for _name, pipe in nlp.pipeline[upto + 1 :]:
         doc = pipe(doc)
     text = doc.text
-    assert [text[d.action.start : d.action.end] for d in doc._.directives] == [
+    assert [text[d.action.start : d.action.end] for d in doc._.vnx_directives] == [
         "rà soát các quy định", "hướng dẫn các địa phương", "báo cáo kết quả"]
 
 

@@ -2,7 +2,7 @@
 action (a cue, a new actor, or a verb phrase after a complete one).
 
 The ``clause_splitter`` component (:func:`split_document`) cuts every sentence of a Doc
-once and writes the result on ``doc._.sentences``; the assembler and the model read it."""
+once and writes the result on ``doc._.vnx_sentences``; the assembler and the model read it."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ Sentences = dict[tuple[int, int], SentenceClauses]
 def split_document(ix: DocIndex) -> Sentences:
     """Every sentence of the Doc's blocks, by its (start, end) characters, with its clauses."""
     doc = ix.doc
-    skipped = doc._.skipped or []
+    skipped = doc._.vnx_skipped or []
     out: Sentences = {}
-    for block in doc._.blocks or []:
+    for block in doc._.vnx_blocks or []:
         for start, end in block.sentences:
             tokens = sentence_tokens(doc, start, end, skipped)
             out[start, end] = SentenceClauses(tokens, split_clauses(tokens, ix) if tokens else [])

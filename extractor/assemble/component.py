@@ -1,4 +1,4 @@
-"""The spaCy component: ``doc._.directives`` (and ``doc._.clause_context``) from
+"""The spaCy component: ``doc._.vnx_directives`` (and ``doc._.vnx_clause_context``) from
 :func:`assemble`, a walk over the Doc's blocks and sentences."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
     records: list[DirectiveRecord] = []
     seen: set[tuple[str, str]] = set()
     previous: list[DirectiveRecord] = []  # the directives of the sentence before
-    for block in doc._.blocks or []:
+    for block in doc._.vnx_blocks or []:
         enter_block(block, state, doc, ix)
         for s_start, s_end in block.sentences:
             found = _sentence(ix, state, block, s_start, s_end, has_conclusion)
@@ -35,7 +35,7 @@ def assemble(doc: Doc) -> list[DirectiveRecord]:
                 if key not in seen:
                     seen.add(key)
                     records.append(rec)
-    doc._.clause_context = state.clause_context
+    doc._.vnx_clause_context = state.clause_context
     return drop_lead_restatements(records, ix.text)
 
 
@@ -103,16 +103,16 @@ def _restated(pairs: set, body: list[set]) -> bool:
 
 
 class DirectiveAssembler:
-    """spaCy component: ``doc._.directives`` from :func:`assemble`."""
+    """spaCy component: ``doc._.vnx_directives`` from :func:`assemble`."""
 
     def __init__(self, name: str):
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.directives = assemble(doc)
+        doc._.vnx_directives = assemble(doc)
         return doc
 
 
-@Language.factory("directive_assembler", assigns=["doc._.directives"])
+@Language.factory("directive_assembler", assigns=["doc._.vnx_directives"])
 def create_assembler(nlp: Language, name: str) -> DirectiveAssembler:
     return DirectiveAssembler(name)

@@ -153,7 +153,7 @@ class ActorRefiner(SpanIndex):
         stage ran before; today without one)."""
         from ..gazetteer import get_gazetteer
 
-        meta = self.doc._.metadata
+        meta = self.doc._.vnx_metadata
         on = meta.date if meta is not None else None
         gazetteer = get_gazetteer()
         return lambda text: gazetteer.member_count(text, on)
@@ -198,15 +198,15 @@ class DocIndex(SpanIndex):
 
     def sentence(self, start: int, end: int) -> SentenceClauses:
         """A sentence's tokens (outside skipped regions) and its clauses, as the
-        ``clause_splitter`` component wrote them on ``doc._.sentences``."""
+        ``clause_splitter`` component wrote them on ``doc._.vnx_sentences``."""
         return self.sentences()[start, end]
 
     def sentences(self) -> Sentences:
         """Every sentence of the Doc: (start, end) -> (its tokens, its clauses); cut here
         only for a Doc the ``clause_splitter`` did not see (a test's)."""
-        if self.doc._.sentences is None:
-            self.doc._.sentences = split_document(self)
-        return self.doc._.sentences
+        if self.doc._.vnx_sentences is None:
+            self.doc._.vnx_sentences = split_document(self)
+        return self.doc._.vnx_sentences
 
     def is_leader(self, span: Span) -> bool:
         key = (span.start, span.end)

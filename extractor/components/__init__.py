@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     actors,
     clause_splitter,
     deadline_reader,
+    directive_spans,
     entity_resolver,
     language_check,
     metadata_reader,

@@ -1,6 +1,6 @@
 """spaCy component: what each directive's deadline means (its date, granularity, kind),
-read with the document date by the rule that found it, into ``doc._.deadline_values``
-(by the deadline's offsets); what could not be read goes to ``doc._.warnings``."""
+read with the document date by the rule that found it, into ``doc._.vnx_deadline_values``
+(by the deadline's offsets); what could not be read goes to ``doc._.vnx_warnings``."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ class DeadlineReader:
         from ..deadlines import parse_deadline, read_match
 
         text = text_of(doc)
-        on = doc._.metadata.date if doc._.metadata is not None else None
-        matches = doc._.deadline_matches or {}
-        values, warnings = {}, list(doc._.warnings or [])
-        for rec in doc._.directives or []:
+        on = doc._.vnx_metadata.date if doc._.vnx_metadata is not None else None
+        matches = doc._.vnx_deadline_matches or {}
+        values, warnings = {}, list(doc._.vnx_warnings or [])
+        for rec in doc._.vnx_directives or []:
             if rec.deadline is None:
                 continue
             key = (rec.deadline.start, rec.deadline.end)
@@ -33,13 +33,13 @@ class DeadlineReader:
             value = values[key]
             if value.warning:
                 warnings.append(f"deadline {text[slice(*key)]!r}: {value.warning}")
-        doc._.deadline_values = values
-        doc._.warnings = warnings
+        doc._.vnx_deadline_values = values
+        doc._.vnx_warnings = warnings
         return doc
 
 
-@Language.factory("deadline_reader", assigns=["doc._.deadline_values", "doc._.warnings"],
-                  requires=["doc._.directives", "doc._.metadata",
-                            "doc._.deadline_matches"])  # fmt: skip
+@Language.factory("deadline_reader", assigns=["doc._.vnx_deadline_values", "doc._.vnx_warnings"],
+                  requires=["doc._.vnx_directives", "doc._.vnx_metadata",
+                            "doc._.vnx_deadline_matches"])  # fmt: skip
 def create_deadline_reader(nlp: Language, name: str) -> DeadlineReader:
     return DeadlineReader(name)

@@ -35,14 +35,14 @@ class LanguageCheck:
     def __call__(self, doc: Doc) -> Doc:
         marked, words = vietnamese_share(text_of(doc))
         if words >= MIN_WORDS and marked < MIN_SHARE * words:
-            warnings = list(doc._.warnings or [])
+            warnings = list(doc._.vnx_warnings or [])
             warnings.append(f"the text does not look like Vietnamese ({marked} of {words} "
                             "words are Vietnamese syllables with their marks): directives "
                             "are read from Vietnamese text only")  # fmt: skip
-            doc._.warnings = warnings
+            doc._.vnx_warnings = warnings
         return doc
 
 
-@Language.factory("language_check", assigns=["doc._.warnings"])
+@Language.factory("language_check", assigns=["doc._.vnx_warnings"])
 def create_language_check(nlp: Language, name: str) -> LanguageCheck:
     return LanguageCheck(name)

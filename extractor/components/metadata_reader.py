@@ -1,7 +1,7 @@
-"""spaCy component: ``doc._.metadata`` (số ký hiệu, date, issuing body, meeting), the
+"""spaCy component: ``doc._.vnx_metadata`` (số ký hiệu, date, issuing body, meeting), the
 document date known before the stages that need it. The date the user gave comes in on
-``doc._.given_date`` and wins over the text; an HTML page's publication date
-(``doc._.published``) is the last resort."""
+``doc._.vnx_given_date`` and wins over the text; an HTML page's publication date
+(``doc._.vnx_published``) is the last resort."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ class MetadataReader:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.metadata = read_metadata(doc, doc._.given_date, published=doc._.published)
+        doc._.vnx_metadata = read_metadata(doc, doc._.vnx_given_date, published=doc._.vnx_published)
         return doc
 
 
-@Language.factory("metadata_reader", assigns=["doc._.metadata"], requires=["doc.spans"])
+@Language.factory("metadata_reader", assigns=["doc._.vnx_metadata"], requires=["doc.spans"])
 def create_metadata_reader(nlp: Language, name: str) -> MetadataReader:
     return MetadataReader(name)

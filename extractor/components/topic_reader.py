@@ -37,7 +37,7 @@ class TopicReader:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        records = doc._.directives or []
+        records = doc._.vnx_directives or []
         if not records:
             return doc
         ends = actor_ends(doc)
@@ -53,7 +53,7 @@ class TopicReader:
         return doc
 
 
-@Language.factory("topic_reader", assigns=["doc._.directives"],
-                  requires=["doc._.directives", "token.tag"])  # fmt: skip
+@Language.factory("topic_reader", assigns=["doc._.vnx_directives"],
+                  requires=["doc._.vnx_directives", "token.tag"])  # fmt: skip
 def create_topic_reader(nlp: Language, name: str) -> TopicReader:
     return TopicReader(name)
