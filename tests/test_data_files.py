@@ -102,8 +102,8 @@ def test_the_stage_order_is_the_config_and_flows_one_way():
     # Clauses are cut once, by their own stage, for the assembler and the model.
     assert order.index("actor_refiner") < order.index("clause_splitter") < order.index(
         "directive_assembler")
-    assert order[-5:] == [MODEL_STAGE, "topic_reader", "sector_classifier", "entity_resolver",
-                          "deadline_reader"]  # fmt: skip
+    assert order[-6:] == [MODEL_STAGE, "topic_reader", "sector_classifier", "entity_resolver",
+                          "deadline_reader", "directive_spans"]  # fmt: skip
     assert build("rules").pipe_names == [name for name in order if name != MODEL_STAGE]
     model_cfg = load_config()["components"][MODEL_STAGE]
     assert {"mode", "rule_weight", "veto", "veto_unless_rule", "propose"} <= set(model_cfg)
