@@ -36,6 +36,7 @@ from thinc.api import Ragged, get_current_ops
 from .assemble import ClauseContext, DirectiveRecord, Origin, Ref, doc_index
 from .extensions import text_of
 from .fields import fields
+from .model_features import FEATURES_KEY, attach, document_features
 
 CANDIDATES_KEY = "clause_candidates"
 DIRECTIVES_KEY = "directives"
@@ -109,6 +110,8 @@ def copy_with_candidates(ref: Doc) -> Doc:
     spaces = [bool(t.whitespace_) for t in ref]
     doc = Doc(ref.vocab, words=words, spaces=spaces)
     doc.spans[CANDIDATES_KEY] = [doc[s.start : s.end] for s in ref.spans.get(CANDIDATES_KEY, [])]
+    if FEATURES_KEY in ref.user_data:  # the rules' readings are input, like the words
+        doc.user_data[FEATURES_KEY] = ref.user_data[FEATURES_KEY]
     return doc
 
 
@@ -129,19 +132,22 @@ class SentenceView:
     offset: int  # character offset of the sentence in the document
     end: int  # offset + the sentence's length
     vocab: Vocab
+    features: tuple[tuple[str, ...], ...] = ()  # the rules' readings of each word
 
     @cached_property
     def doc(self) -> Doc:
         sent = Doc(self.vocab, words=list(self.words), spaces=list(self.spaces))
         sent.spans[CANDIDATES_KEY] = [sent[k0:k1] for k0, k1 in self.candidates]
         sent.user_data["token_offsets"] = list(self.token_offsets)
+        attach(sent, self.features or None)
         return sent
 
     @cached_property
     def key(self) -> tuple:
-        """What the model's reading depends on: the words with their spaces, the candidates."""
+        """What the model's reading depends on: the words with their spaces, the candidates,
+        the rules' readings of the words."""
         return (tuple(w + " " if sp else w for w, sp in zip(self.words, self.spaces)),
-                self.candidates)  # fmt: skip
+                self.candidates, self.features)  # fmt: skip
 
 
 def sentence_views(doc: Doc, vocab=None,
@@ -151,6 +157,7 @@ def sentence_views(doc: Doc, vocab=None,
     vocab = doc.vocab if vocab is None else vocab
     sentences = doc_index(doc).sentences()  # the clause_splitter's
     views = []
+    readings = None  # read once per document, when a sentence is wanted
     for block in doc._.vnx_blocks or []:
         for s_start, s_end in block.sentences:
             tokens, clauses = sentences[s_start, s_end]
@@ -165,6 +172,8 @@ def sentence_views(doc: Doc, vocab=None,
             view = SentenceView(words, spaces, tuple(t.idx for t in tokens), candidates, ranges,
                                 offset, offset + sum(map(len, words)) + sum(spaces), vocab)
             if wanted is None or wanted(view):
+                readings = readings or document_features(doc)
+                view.features = readings.of([t.i for t in tokens])
                 views.append(view)
     return views
 
@@ -256,7 +265,8 @@ def _role_spans(d) -> Iterator[tuple[str, object]]:
 
 
 def write_docbin(docs: list[Doc], path: Path) -> None:
-    DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], docs=docs, store_user_data=False).to_disk(path)
+    # user_data keeps the rules' readings of the words (model_features).
+    DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], docs=docs, store_user_data=True).to_disk(path)
 
 
 # -- inference and the vote -----------------------------------------------------------

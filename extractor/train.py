@@ -74,6 +74,7 @@ def train(
         workdir = Path(tmp) / "out"
         spacy_train(config, workdir, overrides=overrides, use_gpu=-1)
         best = workdir / "model-best"
+        _forget_paths(best / "config.cfg")
         meta_path = best / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         meta.update({
@@ -92,6 +93,17 @@ def train(
             shutil.rmtree(output)
         shutil.copytree(best, output)
     return meta
+
+
+def _forget_paths(config: Path) -> None:
+    """The saved config names the temporary training files: reset them, so that two runs
+    with the same seed write the same pipeline (only meta.json's commit may differ)."""
+    from spacy.util import load_config
+
+    cfg = load_config(config)
+    for key in ("train", "dev"):
+        cfg["paths"][key] = None
+    cfg.to_disk(config)
 
 
 def _config_seed(config: Path) -> Optional[int]:

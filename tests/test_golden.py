@@ -39,8 +39,6 @@ MODEL_ALONE_MISSES = {
     "press_repeated": "a deadline read as the bare 'khẩn trương' before the dated one",
     "provincial": "an action cut at the first comma of its object list",
     "vpcp_notice": "a coactor with its qualifier ('có dự án đi qua') not tagged",
-    "transcript": "the honorific read into the actor ('các đồng chí ở Sở Y tế'): the model "
-                  "trained with part F, where 'các đồng chí' is itself an actor in speeches",
 }
 
 

@@ -12,10 +12,7 @@ CASES = json.loads((Path(__file__).parent / "data" / "hard_cases.json").read_tex
 
 
 # Hard cases the default (hybrid) mode misses today; strict, so a fix shows up.
-KNOWN_MISSES = {
-    "14_on_date_no_actor": "since the model was trained with part F it scores this actor-less "
-                           "emphatic line below the veto, and the rules' 0.65 does not save it",
-}
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _cases():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +86,13 @@ def test_tiny_training_run(tmp_path):
 
     nlp = spacy.load(out)
     assert nlp.pipe_names == ["tok2vec", "spancat", "ner"]
+    # The same seed writes the same pipeline: every file but meta.json (its commit) alike.
+    again = tmp_path / "again"
+    train(default_config(), again, limit=2, max_steps=4, seed=1, log=lambda _: None)
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    differ = [f for f in files if (out / f).read_bytes() != (again / f).read_bytes()]
+    assert differ == [Path("meta.json")] or differ == []
 
 
 @pytest.mark.parametrize("mode", ["rules", "model", "hybrid"])

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import re
 import warnings
 from importlib import metadata
 from pathlib import Path
@@ -59,6 +60,10 @@ def test_every_factory_and_registered_function_has_an_entry_point():
     assert set(_entry_points("spacy_tokenizers")) == {config["nlp"]["tokenizer"]["@tokenizers"]}
     misc = {v["patterns"]["@misc"] for v in config["initialize"]["components"].values()}
     assert misc <= set(_entry_points("spacy_misc"))
+    # the trained model's own layers ("extractor.RuleFeatureEmbed.v1") load from the saved config
+    model_cfg = (ROOT / "models" / "directives.cfg").read_text(encoding="utf-8")
+    ours = set(re.findall(r'@architectures = "(extractor\.[^"]+)"', model_cfg))
+    assert ours and ours <= set(_entry_points("spacy_architectures"))
     # each points at the function registered under that name
     for name, target in declared.items():
         module, attr = target.split(":")
