@@ -7,9 +7,9 @@ from __future__ import annotations
 import configparser
 import json
 import os
+import re
 import subprocess
 import sys
-import re
 import warnings
 from importlib import metadata
 from pathlib import Path
