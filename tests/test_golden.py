@@ -39,6 +39,8 @@ MODEL_ALONE_MISSES = {
     "press_repeated": "a deadline read as the bare 'khẩn trương' before the dated one",
     "provincial": "an action cut at the first comma of its object list",
     "vpcp_notice": "a coactor with its qualifier ('có dự án đi qua') not tagged",
+    "transcript": "a speech's 'đề nghị' governing the items after it read as an obligation "
+                  "by the model alone (the rules carry the recommendation over)",
 }
 
 
