@@ -179,7 +179,8 @@ def main() -> None:
             sys.path.insert(0, str(ROOT / "bench"))
             from distinct import one_text
 
-            long_text = Path(tmp) / "long.txt"
+            # One path for every check: the path is in the output (source.path).
+            long_text = Path(tempfile.gettempdir()) / f"same-output-long-{args.long}.txt"
             long_text.write_text(one_text(args.long), encoding="utf-8")
             os.environ[LONG_ENV] = str(long_text)
         mine = args.out or Path(tmp) / "mine"
