@@ -373,8 +373,9 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
     covered: set[tuple[int, int]] = set()
     tagged_actors = tuple(Ref(s, e, "model.ner", Origin.model)
                           for sp in preds for label, s, e in sp.roles if label == "ACTOR")
+    lookup = _Lookup(preds, tagged_actors)
     for rec in records if mode == "hybrid" else []:
-        clause = _clause_of(preds, rec.action.start)
+        clause = lookup.clause(rec.action.start)
         if clause is None:
             out.append(rec)
             continue
@@ -385,8 +386,8 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
         rec.confidence = round(vote.rule_weight * rec.confidence
                                + (1 - vote.rule_weight) * clause.score, 2)  # fmt: skip
         rec.rules.append("model.scored")
-        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text, tagged_actors,
-                    cue_starts)  # fmt: skip
+        _fill_roles(rec, lookup.sentence(rec.action.start), clause, text, tagged_actors,
+                    cue_starts, lookup)  # fmt: skip
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
@@ -417,6 +418,48 @@ def _sentence_of(preds, pos: int) -> Optional[SentencePrediction]:
     return next((sp for sp in preds if sp.start <= pos < sp.end), None)
 
 
+class _Lookup:
+    """:func:`_clause_of`, :func:`_sentence_of` and the tagged actor holding a span, by
+    bisection: a long text has thousands of sentences, and a scan per record made the vote
+    quadratic. Exact when the sentences are in order and apart, each clause inside its
+    sentence, and tagged spans in order and apart (as the model makes them); otherwise it
+    falls back to the scans."""
+
+    def __init__(self, preds: list[SentencePrediction], tagged: tuple[Ref, ...]):
+        self.preds, self.tagged = preds, tagged
+        self.starts = [sp.start for sp in preds]
+        self.tagged_starts = [t.start for t in tagged]
+        self.ordered = _apart([(sp.start, sp.end) for sp in preds]) and all(
+            sp.start <= c.start and c.end <= sp.end for sp in preds for c in sp.clauses)
+        self.tagged_ordered = _apart([(t.start, t.end) for t in tagged])
+
+    def sentence(self, pos: int) -> Optional[SentencePrediction]:
+        if not self.ordered:
+            return _sentence_of(self.preds, pos)
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return self.preds[k] if k >= 0 and pos < self.preds[k].end else None
+
+    def clause(self, pos: int) -> Optional[ClauseScore]:
+        if not self.ordered:
+            return _clause_of(self.preds, pos)
+        sp = self.sentence(pos)
+        return None if sp is None else _clause_of((sp,), pos)
+
+    def holding(self, start: int) -> tuple[Ref, ...]:
+        """The tagged spans that may hold a span starting at ``start`` (all of them when
+        they are not in order)."""
+        if not self.tagged_ordered:
+            return self.tagged
+        k = bisect.bisect_right(self.tagged_starts, start)
+        return self.tagged[max(k - 2, 0) : k]  # k - 2: one that ends where an empty one starts
+
+
+def _apart(spans: list[tuple[int, int]]) -> bool:
+    """Whether the spans are in order, not empty, and do not overlap."""
+    return all(s < e for s, e in spans) and all(
+        a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
 def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[Ref]:
     """Role spans of one label inside [start, end)."""
     return [Ref(s, e, "model.ner", Origin.model) for lab, s, e in sp.roles
@@ -432,7 +475,8 @@ def _holds_cue(cue_starts: tuple[int, ...], start: int, end: int) -> bool:
 def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
                 clause: Optional[ClauseScore] = None, text: str = "",
                 tagged_actors: tuple[Ref, ...] = (),
-                cue_starts: tuple[int, ...] = ()) -> None:  # fmt: skip
+                cue_starts: tuple[int, ...] = (),
+                lookup: Optional[_Lookup] = None) -> None:  # fmt: skip
     """Fields the rules left empty or cut short, from role spans in the same clause.
 
     Deadlines and topics are not filled: on the dev split the rules' deadline
@@ -447,7 +491,11 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
         # "UBND các xã" + ", thị trấn" (also where the actor was handed down from an
         # earlier clause); but not a person's name after a title, which the actor leaves out.
         # Tagged spans do not overlap, so at most one holds the rule's actor.
-        for tagged in tagged_actors or _roles_in(sp, "ACTOR", start, rec.action.start):
+        if tagged_actors and lookup is not None:
+            tagged_actors = lookup.holding(rec.actor.start)
+        elif not tagged_actors:
+            tagged_actors = tuple(_roles_in(sp, "ACTOR", start, rec.action.start))
+        for tagged in tagged_actors:
             extra = text[tagged.start : rec.actor.start] + text[rec.actor.end : tagged.end]
             if tagged.start <= rec.actor.start and rec.actor.end <= tagged.end \
                     and tagged.end <= rec.action.start \

@@ -48,12 +48,18 @@ def sectors() -> tuple[Sector, ...]:
     return tuple(Sector(s.id, s.label, s.keywords) for s in sectors_file().sectors)
 
 
+_WORD = re.compile(r"\w+")
+
+
 @cache
-def _patterns() -> tuple[tuple[Sector, tuple[tuple[str, re.Pattern], ...]], ...]:
+def _patterns() -> tuple[tuple[Sector, tuple[tuple[str, re.Pattern, frozenset], ...]], ...]:
+    """Per sector: (keyword, its pattern, its words). A keyword can match only a text
+    holding each of its words whole, so the words are a cheap test before the search."""
     return tuple(
-        (s, tuple((k, re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)")) for k in s.keywords))
+        (s, tuple((k, re.compile(rf"(?<!\w){re.escape(fold(k))}(?!\w)"),
+                   frozenset(_WORD.findall(fold(k)))) for k in s.keywords))
         for s in sectors()
-    )
+    )  # fmt: skip
 
 
 @cache
@@ -71,12 +77,13 @@ def rule_scores(fields: dict[str, Optional[str]]) -> list[tuple[float, int, Sect
     """(score, -priority, sector, strongest keyword) for every field with a keyword hit,
     best first."""
     texts = {name: fold(fields.get(name) or "") for name in WEIGHTS}
+    words = {name: set(_WORD.findall(text)) for name, text in texts.items()}
     out = []
     for priority, (sector, patterns) in enumerate(_patterns()):
         score, best, best_weight = 0.0, "", 0.0
-        for keyword, pattern in patterns:
+        for keyword, pattern, needed in patterns:
             for name, weight in WEIGHTS.items():
-                if pattern.search(texts[name]):
+                if needed <= words[name] and pattern.search(texts[name]):
                     score += weight
                     if weight > best_weight:
                         best, best_weight = keyword, weight
@@ -88,7 +95,10 @@ def rule_scores(fields: dict[str, Optional[str]]) -> list[tuple[float, int, Sect
 
 def by_rules(fields: dict[str, Optional[str]]) -> Optional[SectorReading]:
     """The rules' reading alone (no model shipped), or None when no keyword is found."""
-    scores = rule_scores(fields)
+    return _by_scores(rule_scores(fields))
+
+
+def _by_scores(scores: list[tuple[float, int, Sector, str]]) -> Optional[SectorReading]:
     if not scores:
         return None
     score, _, sector, keyword = scores[0]
@@ -110,7 +120,7 @@ def combine(fields: dict[str, Optional[str]],
     agree with the answer."""
     scores = rule_scores(fields)
     if not model:
-        return by_rules(fields) or SectorReading("khac", label_of("khac"), 0.3,
+        return _by_scores(scores) or SectorReading("khac", label_of("khac"), 0.3,
                                                  "sector.default")  # fmt: skip
     total = sum(s[0] for s in scores) or 1.0
     share = {s.id: score / total for score, _, s, _ in scores}

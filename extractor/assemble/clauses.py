@@ -17,7 +17,7 @@ def sentence_tokens(doc: Doc, start: int, end: int, skipped) -> list[Token]:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
-    near = [r for r in skipped if r.start < span.end_char and start < r.end]
+    near = skipped.overlapping(start, span.end_char)
     if not near:  # the common case: no skipped region inside the sentence
         return [t for t in span if not t.is_space]
     return [

@@ -8,6 +8,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
+from ..clean import RegionIndex
 from ..extensions import text_of
 from ..resources import Cue, cue_lexicon, discourse_actors, leader_titles
 from ..rules import longest_spans
@@ -173,6 +174,8 @@ class DocIndex(SpanIndex):
         super().__init__(doc)
         self._sentences: dict[tuple[int, int], tuple[list[Token], list[list[Token]]]] = {}
         self._leaders: dict[tuple[int, int], bool] = {}
+        self._skipped: Optional[RegionIndex] = None
+        self._inside: dict[str, RegionIndex] = {}
         if CUES_KEY not in doc.spans:  # a Doc the refiner did not see (a test's)
             ActorRefiner(doc).write()
         lex = cue_lexicon().by_id()
@@ -195,9 +198,20 @@ class DocIndex(SpanIndex):
         """A sentence's tokens (outside skipped regions) and its clauses, made once and
         shared by the assembler and the model's sentence views."""
         if (start, end) not in self._sentences:
-            tokens = sentence_tokens(self.doc, start, end, self.doc._.skipped or [])
+            if self._skipped is None:
+                self._skipped = RegionIndex(self.doc._.skipped or [])
+            tokens = sentence_tokens(self.doc, start, end, self._skipped)
             self._sentences[start, end] = (tokens, split_clauses(tokens, self) if tokens else [])
         return self._sentences[start, end]
+
+    def inside_cue(self, i: int, function: str) -> bool:
+        """Whether token i lies strictly inside a cue of this function (found by position:
+        a scan of every cue per question was quadratic in a long text)."""
+        if function not in self._inside:
+            self._inside[function] = RegionIndex(
+                span for entries in self.cues.values() for cue, span in entries
+                if cue.function == function)  # fmt: skip
+        return bool(self._inside[function].overlapping(i, i))
 
     def sentences(self) -> dict:
         """Every sentence read so far: (start, end) -> (its tokens, its clauses)."""
