@@ -19,12 +19,13 @@ from typing import Callable, Iterable
 
 import numpy
 import spacy
+import underthesea.pipeline.text_normalize  # noqa: F401  (first: see lazy_imports)
 from spacy.attrs import IDX, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
-from underthesea import word_tokenize
+from underthesea.pipeline.word_tokenize import word_tokenize
 
 from . import extensions  # noqa: F401  (registers doc._.text)
 from .clean import RegionIndex

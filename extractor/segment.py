@@ -18,7 +18,7 @@ from typing import Optional
 import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
-from underthesea import sent_tokenize
+from underthesea.pipeline.sent_tokenize import sent_tokenize
 
 from .clean import Region, RegionIndex
 from .extensions import text_of

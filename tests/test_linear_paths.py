@@ -1,0 +1,112 @@
+"""The position indexes that replaced scans (quadratic in a long text) answer as the scans
+did, and a short run imports neither spaCy's command line nor underthesea's extras."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+from extractor.clean import Region, RegionIndex
+from extractor.segment import _clip, _clip_near
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+
+
+def _regions(rng: random.Random, n: int, width: int) -> list[Region]:
+    out = []
+    for i in range(n):
+        start = rng.randrange(0, 300)
+        out.append(Region(start, start + rng.randrange(0, width), "r", f"rule{i}"))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("width", [3, 40, 400])  # apart, overlapping, one holding many
+def test_region_index_answers_as_a_scan(seed, width):
+    rng = random.Random(seed)
+    regions = _regions(rng, rng.randrange(0, 25), width)
+    index = RegionIndex(regions)
+    for _ in range(60):
+        a = rng.randrange(-5, 320)
+        b = a + rng.randrange(0, 30)
+        assert index.overlapping(a, b) == [r for r in regions if r.start < b and r.end > a]
+        assert index.holds(a) == any(r.start <= a < r.end for r in regions)
+        assert index.within_one(a, b) == any(r.start <= a and b <= r.end for r in regions)
+        assert _clip_near((a, b), index) == _clip((a, b), regions)
+
+
+def test_region_index_takes_any_start_end_objects():
+    index = RegionIndex([Piece(5, 9), Piece(0, 2)])
+    assert index.overlapping(1, 6) == [Piece(5, 9), Piece(0, 2)]  # in the given order
+    assert index.overlapping(6, 6) == [Piece(5, 9)]  # strictly inside
+    assert not index.overlapping(9, 9)
+    assert not RegionIndex([]).holds(0)
+
+
+def test_the_vote_finds_sentences_clauses_and_tagged_actors_as_the_scans_did():
+    from extractor.assemble import Origin, Ref
+    from extractor.model import ClauseScore, SentencePrediction, _clause_of, _Lookup, _sentence_of
+
+    rng = random.Random(7)
+    preds, pos = [], 0
+    for _ in range(30):
+        start = pos + rng.randrange(0, 3)
+        cut = start + rng.randrange(1, 10)
+        end = cut + rng.randrange(1, 10)
+        clauses = [ClauseScore(start, cut, 0.5, "obligation"), ClauseScore(cut, end, 0.5, "x")]
+        preds.append(SentencePrediction(start, end, clauses, []))
+        pos = end
+    tagged = tuple(Ref(p.start, p.start + 2, "model.ner", Origin.model) for p in preds)
+    lookup = _Lookup(preds, tagged)
+    assert lookup.ordered and lookup.tagged_ordered
+    for q in range(-2, pos + 3):
+        assert lookup.sentence(q) is _sentence_of(preds, q)
+        assert lookup.clause(q) is _clause_of(preds, q)
+        for width in (0, 1, 2):  # the tagged spans holding an actor [q, q + width)
+            holding = [t for t in tagged if t.start <= q and q + width <= t.end]
+            candidates = lookup.holding(q)
+            assert all(any(h is c for c in candidates) for h in holding)
+    overlapping = [*preds, SentencePrediction(1, 4, [], [])]  # out of order: the scans
+    assert not _Lookup(overlapping, ()).ordered
+    assert _Lookup(overlapping, ()).sentence(2) is _sentence_of(overlapping, 2)
+
+
+def test_sector_keywords_found_as_before_the_word_test():
+    from extractor import sector
+
+    fields = {"topic": "phòng, chống thiên tai và giáo dục", "action": "rà soát y tế cơ sở",
+              "actor": "Sở Giáo dục và Đào tạo", "evidence": "giao thông, đất đai; ngân sách"}
+    naive = []
+    texts = {name: sector.fold(fields.get(name) or "") for name in sector.WEIGHTS}
+    for priority, (s, patterns) in enumerate(sector._patterns()):
+        score = sum(weight for _, pattern, _ in patterns
+                    for name, weight in sector.WEIGHTS.items() if pattern.search(texts[name]))
+        if score:
+            naive.append((score, -priority, s.id))
+    got = [(score, p, s.id) for score, p, s, _ in sector.rule_scores(fields)]
+    assert sorted(got, reverse=True) == sorted(naive, reverse=True)
+    assert got  # the fields do name sectors
+
+
+def test_a_short_run_imports_neither_spacy_cli_nor_underthesea_extras():
+    code = ("import sys, extractor.batch, extractor.pipeline\n"
+            "print(sorted(m for m in ('spacy.cli', 'typer', 'underthesea.pipeline.classification',"
+            " 'underthesea.pipeline.translate') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_deferred_libraries_still_whole():
+    code = ("import extractor.pipeline, spacy, underthesea\n"
+            "print(underthesea.word_tokenize('Bộ Tài chính'), callable(spacy.info))\n"
+            "import spacy.cli\nprint(hasattr(spacy.cli, 'train'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["['Bộ', 'Tài chính'] True", "True"]
