@@ -34,6 +34,7 @@ from spacy.vocab import Vocab
 from thinc.api import Ragged, get_current_ops
 
 from .assemble import ClauseContext, DirectiveRecord, Origin, Ref, doc_index
+from .clean import RegionIndex
 from .extensions import text_of
 from .fields import fields
 
@@ -419,45 +420,27 @@ def _sentence_of(preds, pos: int) -> Optional[SentencePrediction]:
 
 
 class _Lookup:
-    """:func:`_clause_of`, :func:`_sentence_of` and the tagged actor holding a span, by
-    bisection: a long text has thousands of sentences, and a scan per record made the vote
-    quadratic. Exact when the sentences are in order and apart, each clause inside its
-    sentence, and tagged spans in order and apart (as the model makes them); otherwise it
-    falls back to the scans."""
+    """:func:`_clause_of`, :func:`_sentence_of` and the tagged actors that may hold a span,
+    by position: a long text has thousands of sentences, and a scan per record made the
+    vote quadratic. Exact whatever the order: sentence readings can overlap (a sentence
+    read twice, a clause reaching past its sentence), and a position index returns every
+    span holding a position in the given order, so the first is the scan's."""
 
     def __init__(self, preds: list[SentencePrediction], tagged: tuple[Ref, ...]):
-        self.preds, self.tagged = preds, tagged
-        self.starts = [sp.start for sp in preds]
-        self.tagged_starts = [t.start for t in tagged]
-        self.ordered = _apart([(sp.start, sp.end) for sp in preds]) and all(
-            sp.start <= c.start and c.end <= sp.end for sp in preds for c in sp.clauses)
-        self.tagged_ordered = _apart([(t.start, t.end) for t in tagged])
+        self.sentences = RegionIndex(preds)
+        self.clauses = RegionIndex(c for sp in preds for c in sp.clauses)
+        self.tagged = RegionIndex(tagged)
 
     def sentence(self, pos: int) -> Optional[SentencePrediction]:
-        if not self.ordered:
-            return _sentence_of(self.preds, pos)
-        k = bisect.bisect_right(self.starts, pos) - 1
-        return self.preds[k] if k >= 0 and pos < self.preds[k].end else None
+        return next(iter(self.sentences.overlapping(pos, pos + 1)), None)
 
     def clause(self, pos: int) -> Optional[ClauseScore]:
-        if not self.ordered:
-            return _clause_of(self.preds, pos)
-        sp = self.sentence(pos)
-        return None if sp is None else _clause_of((sp,), pos)
+        return next(iter(self.clauses.overlapping(pos, pos + 1)), None)
 
     def holding(self, start: int) -> tuple[Ref, ...]:
-        """The tagged spans that may hold a span starting at ``start`` (all of them when
-        they are not in order)."""
-        if not self.tagged_ordered:
-            return self.tagged
-        k = bisect.bisect_right(self.tagged_starts, start)
-        return self.tagged[max(k - 2, 0) : k]  # k - 2: one that ends where an empty one starts
-
-
-def _apart(spans: list[tuple[int, int]]) -> bool:
-    """Whether the spans are in order, not empty, and do not overlap."""
-    return all(s < e for s, e in spans) and all(
-        a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        """The tagged spans with ``span.start <= start <= span.end``, in order: the only
+        ones that can hold a span starting at ``start``."""
+        return tuple(self.tagged.overlapping(start - 1, start + 1))
 
 
 def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[Ref]:
@@ -491,7 +474,7 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
         # "UBND các xã" + ", thị trấn" (also where the actor was handed down from an
         # earlier clause); but not a person's name after a title, which the actor leaves out.
         # Tagged spans do not overlap, so at most one holds the rule's actor.
-        if tagged_actors and lookup is not None:
+        if tagged_actors and lookup is not None:  # the others cannot hold the actor
             tagged_actors = lookup.holding(rec.actor.start)
         elif not tagged_actors:
             tagged_actors = tuple(_roles_in(sp, "ACTOR", start, rec.action.start))
