@@ -1,27 +1,32 @@
-"""Throughput and memory of ``extractor extract`` against underthesea word segmentation alone.
+"""Throughput and memory of ``extractor extract`` against underthesea word segmentation alone,
+on distinct texts and on a folder of repeated lines, side by side.
 
-    .venv/bin/python bench/run.py                 # 500 documents, workers 1 and 2, 3 runs each
-    .venv/bin/python bench/run.py --docs 100 --repeat 1 --json bench.json
+    .venv/bin/python bench/run.py                 # 500 documents, workers 1 and 2, 3 rounds
+    .venv/bin/python bench/run.py --docs 100 --repeat 1 --mode rules --json bench.json
+    .venv/bin/python bench/run.py --scaling 10000,100000,1000000,5000000
 
-1. Writes ``--docs`` documents into a temporary folder (in subfolders of 100), cycling through
-   ``corpus/docs/*.txt`` (``tests/golden/*.txt`` while the corpus is empty); copy *k* of a
-   text gets its dates, day numbers and document numbers shifted by *k*, so no two files
-   are byte-identical and the resumable skip never fires (``--force`` is passed anyway).
-2. Runs ``python -m extractor extract DIR -o OUT --workers W --force -q`` in a fresh
-   subprocess, ``--repeat`` rounds (each round every W, then step 3), and keeps the median
-   wall time; a one-document run measures the fixed start-up cost (imports, building the
-   pipeline). Peak memory is the largest sum of RSS over the process tree (the command and
-   its workers), sampled from /proc every 20 ms, with PSS (shared pages counted once) when
-   /proc gives it; the ``wait4`` rusage of the command gives the largest single process as
-   a cross-check.
-3. Times ``underthesea.word_tokenize`` over every non-empty line of the same texts, in this
-   process, after a warm-up (``use_token_normalize=False``, as the pipeline's tokenizer
-   calls it), and also over the distinct lines only (the pipeline's tokenizer caches lines).
-4. Runs the pipeline (``--workers 1``) and segmentation on the source texts once each, where
-   no line repeats from one document to another and no cache helps: the ratio a folder of
-   unrelated documents gets.
-5. Prints a Markdown table and the ratio pipeline / segmentation (workers 1); ``--json``
-   also writes every figure to a file.
+1. Two folders of the same size in characters. **Distinct texts**: the corpus ``train`` and
+   ``dev`` texts (part F included; never ``test`` or ``field-test``) once each, then copies
+   made by ``bench/distinct.py`` in which no line repeats (numbers, dates and names moved):
+   the pipeline's per-line, per-chunk and per-sentence caches cannot help, as in a folder of
+   unrelated documents. **Repeated lines** (kept for comparison, labelled as such):
+   ``--docs`` copies of the same source texts with only their dates, day numbers and
+   document numbers shifted, so most lines recur and the caches make them nearly free.
+2. Each side in a fresh process: ``python -m extractor extract DIR -o OUT --workers W
+   --force -q`` (its start-up measured by a one-file run on the user's seed text, which
+   neither folder holds: the cold start of ``extractor extract one.txt``), and
+   segmentation alone (``underthesea.word_tokenize(line, use_token_normalize=False)``, the
+   call the pipeline's tokenizer makes, over every non-empty line) in a fresh process
+   warmed on the seed text. ``--repeat`` interleaved rounds: each runs the one-file run,
+   then for each folder every worker count and segmentation, so a slow spell of the
+   machine falls on both sides of a ratio; ratios are medians of per-round ratios.
+3. Wall time and CPU time (user + system of the command and its workers, from ``wait4``):
+   on a shared machine the wall time carries the other users' load, the CPU time much less.
+   Peak memory: the largest sum of RSS over the process tree, sampled from /proc every
+   20 ms, with PSS (pages shared by forked workers counted once), and ``ru_maxrss`` of the
+   largest process.
+4. Prints a Markdown table and the ratios; ``--scaling SIZES`` appends
+   ``bench/scaling.py``'s table (one text per size); ``--json`` writes every figure.
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+SEED = ROOT.parent / "shared" / "seeds" / "000_9aa80fb783193915.txt"
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -53,8 +60,13 @@ _NUMBER = re.compile(r"\b(\d{1,5})(/(?:\d{4}/)?[A-ZĐ]{2,})")
 
 
 def source_texts(folder: Path | None) -> tuple[Path, list[str]]:
-    """The texts to cycle through: corpus/docs, else the golden test documents."""
-    candidates = [folder] if folder else [ROOT / "corpus" / "docs", ROOT / "tests" / "golden"]
+    """The texts to cycle through: the corpus train and dev texts (never test or
+    field-test), else the golden test documents."""
+    if folder is None and (ROOT / "corpus" / "splits.json").exists():
+        from distinct import source_texts as corpus_texts
+
+        return ROOT / "corpus" / "docs", corpus_texts()
+    candidates = [folder] if folder else [ROOT / "tests" / "golden"]
     for candidate in candidates:
         files = sorted(candidate.glob("*.txt"))
         if files:
@@ -189,6 +201,7 @@ def run_extract(src: Path, out: Path, workers: int, mode: str | None = None) -> 
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr.decode()}")
     return {
         "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the command and its workers
         "peak_tree_rss_mb": sampler.peak_rss / 2**20,
         "peak_tree_pss_mb": None if sampler.peak_pss is None else sampler.peak_pss / 2**20,
         "max_process_rss_mb": usage.ru_maxrss / 1024,  # kilobytes on Linux
@@ -197,10 +210,12 @@ def run_extract(src: Path, out: Path, workers: int, mode: str | None = None) -> 
 
 def summarize(runs: list[dict], docs: int, startup: float) -> dict:
     seconds = statistics.median(r["seconds"] for r in runs)
+    cpu = statistics.median(r["cpu_seconds"] for r in runs)
     pss = [r["peak_tree_pss_mb"] for r in runs if r["peak_tree_pss_mb"] is not None]
     return {
         "runs": runs,
         "median_seconds": seconds,
+        "median_cpu_seconds": cpu,
         "docs_per_second": docs / seconds,
         "steady_seconds": max(seconds - startup, 1e-9),
         "steady_docs_per_second": docs / max(seconds - startup, 1e-9),
@@ -210,27 +225,36 @@ def summarize(runs: list[dict], docs: int, startup: float) -> dict:
     }
 
 
-def time_segmentation(texts: list[str]) -> dict:
+def time_segmentation(folder: Path) -> dict:
+    """Segmentation alone over every .txt under ``folder``, in a fresh process."""
+    cmd = [sys.executable, __file__, "--segmentation-child", str(folder)]
+    out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def segmentation_child(folder: Path) -> dict:
+    """Warmed on the seed text (no line shared), then every non-empty line of the folder's
+    texts, and the distinct lines only: wall and CPU time of each."""
     from underthesea import word_tokenize
 
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.txt"))]
     lines = [line for text in texts for line in text.split("\n") if line.strip()]
     distinct = list(dict.fromkeys(lines))
-    for line in lines[:50]:  # warm-up: models loaded, caches filled
+    warm = SEED.read_text(encoding="utf-8") if SEED.exists() else lines[0]
+    for line in warm.split("\n")[:50]:  # warm-up: models loaded
         word_tokenize(line, use_token_normalize=False)
 
-    def timed(chosen: list[str]) -> float:
-        started = time.perf_counter()
+    def timed(chosen: list[str]) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
         for line in chosen:
             word_tokenize(line, use_token_normalize=False)
-        return time.perf_counter() - started
+        return time.perf_counter() - wall, time.process_time() - cpu
 
-    return {
-        "lines": len(lines),
-        "distinct_lines": len(distinct),
-        "chars": sum(map(len, lines)),
-        "seconds": timed(lines),
-        "distinct_seconds": timed(distinct),
-    }
+    seconds, cpu_seconds = timed(lines)
+    distinct_seconds, distinct_cpu = timed(distinct)
+    return {"lines": len(lines), "distinct_lines": len(distinct), "chars": sum(map(len, lines)),
+            "seconds": seconds, "cpu_seconds": cpu_seconds,
+            "distinct_seconds": distinct_seconds, "distinct_cpu_seconds": distinct_cpu}
 
 
 def machine() -> dict:
@@ -257,65 +281,137 @@ def _mb(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f} MB"
 
 
-def table(result: dict) -> str:
-    seg = result["segmentation"]
-    docs = result["documents"]
-    lines = [
-        "| run | median s (3 runs) | docs/s | docs/s after start-up | peak RSS, tree "
-        "| peak PSS, tree | largest process |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    lines[0] = lines[0].replace("(3 runs)", f"({result['repeat']} runs)")
-    for workers, s in result["pipeline"].items():
-        lines.append(
-            f"| extract --workers {workers} | {s['median_seconds']:.1f} "
-            f"| {s['docs_per_second']:.1f} | {s['steady_docs_per_second']:.1f} "
-            f"| {_mb(s['peak_tree_rss_mb'])} | {_mb(s['peak_tree_pss_mb'])} "
-            f"| {_mb(s['max_process_rss_mb'])} |"
+def write_distinct(chars: int, folder: Path) -> list[str]:
+    """The corpus train/dev texts, then copies with no line repeated (bench/distinct.py),
+    ``chars`` characters in all."""
+    from distinct import distinct_documents
+
+    texts = list(distinct_documents(chars))
+    for i, text in enumerate(texts):
+        path = folder / f"part{i // 100:02d}" / f"doc{i:04d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return texts
+
+
+def _steady(s: dict) -> str:
+    """Docs/s after start-up, or "-" when the run took less than the start-up (a noisy
+    machine)."""
+    return f"{s['steady_docs_per_second']:.1f}" if s["steady_seconds"] > 1e-6 else "-"
+
+
+def folder_table(name: str, f: dict, startup: dict) -> list[str]:
+    rows = []
+    for workers, s in f["pipeline"].items():
+        rows.append(
+            f"| {name} | extract --workers {workers} | {s['median_seconds']:.1f} "
+            f"| {s['median_cpu_seconds']:.1f} | {s['docs_per_second']:.1f} "
+            f"| {_steady(s)} | {_mb(s['peak_tree_rss_mb'])} "
+            f"| {_mb(s['peak_tree_pss_mb'])} | {_mb(s['max_process_rss_mb'])} |"
         )
-    lines.append(
-        f"| start-up (1 document, --workers 1) | {result['startup_seconds']:.1f} | | | | | |"
-    )
-    lines.append(
-        f"| underthesea word_tokenize, every line ({seg['lines']}) | {seg['seconds']:.1f} "
-        f"| {docs / seg['seconds']:.1f} | | | | |"
-    )
-    lines.append(
-        f"| underthesea word_tokenize, distinct lines ({seg['distinct_lines']}) "
-        f"| {seg['distinct_seconds']:.1f} | {docs / seg['distinct_seconds']:.1f} | | | | |"
-    )
-    once = result["source_texts_once"]
-    lines.append(
-        f"| extract --workers 1, the {result['source_texts']} source texts once each "
-        f"| {once['pipeline']['median_seconds']:.1f} "
-        f"| {once['pipeline']['docs_per_second']:.1f} "
-        f"| {once['pipeline']['steady_docs_per_second']:.1f} | | | |"
-    )
-    lines.append(
-        f"| underthesea word_tokenize, those texts ({once['segmentation']['lines']} lines) "
-        f"| {once['segmentation']['seconds']:.1f} | | | | | |"
-    )
-    ratio = result["ratio"]
-    return "\n".join(lines) + (
-        f"\n\nPipeline / segmentation (workers 1, median of the per-round ratios): "
-        f"{ratio['with_startup']:.2f}x with start-up, "
-        f"{ratio['steady']:.2f}x after start-up (target: at most 1.5x); "
-        f"{ratio['steady_vs_distinct']:.2f}x against the distinct lines only; "
-        f"{once['steady_ratio']:.2f}x after start-up on the source texts once each "
-        "(no line repeats across documents).\n"
-    )
+    seg = f["segmentation"]
+    rows.append(f"| {name} | word_tokenize alone, every line ({seg['lines']}) "
+                f"| {seg['seconds']:.1f} | {seg['cpu_seconds']:.1f} | | | | | |")  # fmt: skip
+    if seg["distinct_lines"] != seg["lines"]:
+        rows.append(f"| {name} | word_tokenize alone, distinct lines ({seg['distinct_lines']}) "
+                    f"| {seg['distinct_seconds']:.1f} | {seg['distinct_cpu_seconds']:.1f} "
+                    "| | | | | |")  # fmt: skip
+    return rows
+
+
+def table(result: dict) -> str:
+    lines = [
+        "| texts | run | wall s | CPU s | docs/s | docs/s after start-up | peak RSS, tree "
+        "| peak PSS, tree | largest process |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    st = result["startup"]
+    for name, f in result["folders"].items():
+        lines += folder_table(f"{name} ({f['documents']} docs, {f['chars'] / 1e6:.2f} M chars)",
+                              f, st)  # fmt: skip
+    lines.append(f"| one file | cold start, `extractor extract one.txt` | {st['seconds']:.2f} "
+                 f"| {st['cpu_seconds']:.2f} | | | {_mb(st['peak_tree_rss_mb'])} | | |")
+    out = "\n".join(lines) + "\n\nPipeline / segmentation alone (--workers 1, median of the "
+    out += "per-round ratios; after start-up subtracts the one-file run):\n\n"
+    for name, f in result["folders"].items():
+        r = f["ratio"]
+        out += (f"- {name}: wall {r['wall_with_startup']:.2f}x with start-up, "
+                f"**{r['wall_steady']:.2f}x after start-up**; CPU {r['cpu_steady']:.2f}x after "
+                f"start-up (rounds, wall after start-up: "
+                f"{', '.join(f'{x:.2f}' for x in r['rounds_wall_steady'])})\n")  # fmt: skip
+    return out
+
+
+def _ratios(runs: list[dict], segs: list[dict], startup: list[dict]) -> dict:
+    wall = [r["seconds"] / g["seconds"] for r, g in zip(runs, segs)]
+    steady = [(r["seconds"] - s["seconds"]) / g["seconds"]
+              for r, g, s in zip(runs, segs, startup)]  # fmt: skip
+    cpu = [(r["cpu_seconds"] - s["cpu_seconds"]) / g["cpu_seconds"]
+           for r, g, s in zip(runs, segs, startup)]  # fmt: skip
+    return {"wall_with_startup": statistics.median(wall), "wall_steady": statistics.median(steady),
+            "cpu_steady": statistics.median(cpu), "rounds_wall_steady": steady}  # fmt: skip
+
+
+def one_file(tmp: Path) -> Path:
+    """A folder holding one text that neither benchmark folder holds (the user's seed)."""
+    one = tmp / "one"
+    one.mkdir()
+    if SEED.exists():
+        shutil.copy(SEED, one / "doc.txt")
+    else:
+        shutil.copy(sorted((ROOT / "tests" / "golden").glob("*.txt"))[0], one / "doc.txt")
+    return one
+
+
+def measure(folders: dict, workers: list[int], args, tmp: Path) -> dict:
+    """Interleaved rounds: in each, the one-file run, then per folder every worker count
+    and segmentation alone, so a slow spell of the shared machine falls on both sides."""
+    one = one_file(tmp)
+    startup: list[dict] = []
+    runs = {(name, w): [] for name in folders for w in workers}
+    segs: dict[str, list[dict]] = {name: [] for name in folders}
+    for i in range(args.repeat):
+        startup.append(run_extract(one, tmp / "out-one", 1, args.mode))
+        for name, (folder, _) in folders.items():
+            for w in workers:
+                runs[name, w].append(run_extract(folder, tmp / f"out-{name}-{w}", w, args.mode))
+                last = runs[name, w][-1]
+                print(f"round {i + 1}, {name}, workers {w}: {last['seconds']:.1f} s wall, "
+                      f"{last['cpu_seconds']:.1f} s CPU", file=sys.stderr)  # fmt: skip
+            segs[name].append(time_segmentation(folder))
+    st = {"seconds": statistics.median(r["seconds"] for r in startup),
+          "cpu_seconds": statistics.median(r["cpu_seconds"] for r in startup),
+          "peak_tree_rss_mb": max(r["peak_tree_rss_mb"] for r in startup), "runs": startup}
+    out = {}
+    for name, (_, texts) in folders.items():
+        seg = dict(segs[name][0], runs=segs[name])
+        for key in ("seconds", "cpu_seconds", "distinct_seconds", "distinct_cpu_seconds"):
+            seg[key] = statistics.median(r[key] for r in segs[name])
+        out[name] = {
+            "documents": len(texts), "chars": sum(map(len, texts)),
+            "pipeline": {str(w): summarize(runs[name, w], len(texts), st["seconds"])
+                         for w in workers},
+            "segmentation": seg, "ratio": _ratios(runs[name, 1], segs[name], startup),
+        }  # fmt: skip
+    return {"startup": st, "folders": out}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=500, help="documents to generate (500)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per setting (3)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (3)")
     parser.add_argument("--workers", default="1,2", help="worker counts to run (1,2)")
     parser.add_argument("--source", type=Path, help="folder of .txt to cycle through")
     parser.add_argument("--mode", help="extraction mode passed to extract (its default)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--scaling", metavar="SIZES",
+                        help="also run bench/scaling.py with these sizes (e.g. 10000,1000000)")
+    parser.add_argument("--segmentation-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.segmentation_child:
+        print(json.dumps(segmentation_child(args.segmentation_child)))
+        return 0
     workers = [int(w) for w in args.workers.split(",")]
     if 1 not in workers:
         parser.error("--workers must include 1 (the ratio is for one worker)")
@@ -323,77 +419,25 @@ def main(argv: list[str] | None = None) -> int:
     source, sources = source_texts(args.source)
     tmp = Path(tempfile.mkdtemp(prefix="extractor-bench-"))
     try:
-        src = tmp / "in"
-        texts = make_documents(sources, args.docs, src)
-        print(f"{args.docs} documents ({sum(map(len, texts)) / 1e6:.2f} M characters) from "
-              f"{len(sources)} texts in {source.relative_to(ROOT)}", file=sys.stderr)  # fmt: skip
-        one = tmp / "one"
-        (one / "doc.txt").parent.mkdir(parents=True)
-        shutil.copy(next(src.rglob("*.txt")), one / "doc.txt")
-        startup = statistics.median(
-            run_extract(one, tmp / "out-one", 1, args.mode)["seconds"] for _ in range(args.repeat)
-        )
-        print(f"start-up: {startup:.1f} s", file=sys.stderr)
-        # Interleaved: each round runs every worker count, then segmentation alone, so a
-        # slow or fast spell of the machine falls on both sides of a ratio.
-        runs: dict[int, list[dict]] = {w: [] for w in workers}
-        seg_runs = []
-        for i in range(args.repeat):
-            for w in workers:
-                runs[w].append(run_extract(src, tmp / f"out-{w}", w, args.mode))
-                last = runs[w][-1]
-                print(f"workers {w}, run {i + 1}: {last['seconds']:.1f} s, "
-                      f"tree RSS {last['peak_tree_rss_mb']:.0f} MB", file=sys.stderr)  # fmt: skip
-            seg_runs.append(time_segmentation(texts))
-            print(f"segmentation, run {i + 1}: {seg_runs[-1]['seconds']:.1f} s", file=sys.stderr)
-        pipeline = {str(w): summarize(runs[w], args.docs, startup) for w in workers}
-        seg = dict(seg_runs[0], seconds=statistics.median(r["seconds"] for r in seg_runs),
-                   distinct_seconds=statistics.median(r["distinct_seconds"] for r in seg_runs))
-        pair_ratios = [(r["seconds"] / g["seconds"], (r["seconds"] - startup) / g["seconds"])
-                       for r, g in zip(runs[1], seg_runs)]  # fmt: skip
-        # The source texts once each: no line repeats across documents, so no cache helps.
-        once = tmp / "once"
-        once.mkdir()
-        for k, text in enumerate(sources):
-            (once / f"{k:04d}.txt").write_text(text, encoding="utf-8")
-        once_runs, once_segs = [], []
-        for _ in range(args.repeat):
-            once_runs.append(run_extract(once, tmp / "out-once", 1, args.mode))
-            once_segs.append(time_segmentation(sources))
-        once_summary = summarize(once_runs, len(sources), startup)
-        once_seg = dict(once_segs[0], seconds=statistics.median(r["seconds"] for r in once_segs))
-        once_ratio = statistics.median((r["seconds"] - startup) / g["seconds"]
-                                       for r, g in zip(once_runs, once_segs))  # fmt: skip
-        print(f"source texts once: {once_summary['median_seconds']:.1f} s, "
-              f"segmentation {once_seg['seconds']:.1f} s", file=sys.stderr)  # fmt: skip
-        one_worker = pipeline["1"]
-        result = {
-            "machine": machine(),
-            "mode": args.mode or "default",
-            "documents": args.docs,
-            "characters": sum(map(len, texts)),
-            "source": str(source.relative_to(ROOT)),
-            "source_texts": len(sources),
-            "repeat": args.repeat,
-            "startup_seconds": startup,
-            "pipeline": pipeline,
-            "segmentation": seg,
-            "source_texts_once": {"pipeline": once_summary, "segmentation": once_seg,
-                                  "steady_ratio": once_ratio},  # fmt: skip
-            "ratio": {
-                # median over rounds of (pipeline, workers 1) / (segmentation, same round)
-                "with_startup": statistics.median(r[0] for r in pair_ratios),
-                "steady": statistics.median(r[1] for r in pair_ratios),
-                "rounds": [{"with_startup": a, "steady": b} for a, b in pair_ratios],
-                "steady_vs_distinct": one_worker["steady_seconds"] / seg["distinct_seconds"],
-            },
-        }
+        repeated = make_documents(sources, args.docs, tmp / "repeated")
+        chars = sum(map(len, repeated))
+        distinct = write_distinct(chars, tmp / "distinct")
+        print(f"distinct: {len(distinct)} documents; repeated-line: {args.docs} documents "
+              f"({chars / 1e6:.2f} M characters) from {len(sources)} texts", file=sys.stderr)
+        folders = {"distinct": (tmp / "distinct", distinct),
+                   "repeated lines": (tmp / "repeated", repeated)}  # fmt: skip
+        result = {"machine": machine(), "mode": args.mode or "default", "repeat": args.repeat,
+                  **measure(folders, workers, args, tmp)}  # fmt: skip
         m = result["machine"]
-        chars = result["characters"] / 1e6
         print(f"{m['date']}, {m['nproc']} cores ({m['cpu']}), Python {m['python']}, "
-              f"{args.docs} documents, {chars:.2f} M characters, "
-              f"mode {result['mode']}\n")  # fmt: skip
+              f"mode {result['mode']}, {args.repeat} interleaved rounds\n")  # fmt: skip
         print(table(result))
+        if args.scaling:
+            cmd = [sys.executable, str(ROOT / "bench" / "scaling.py"), "--sizes", args.scaling]
+            cmd += ["--modes", args.mode] if args.mode else []
+            result["scaling"] = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True,
+                                               text=True).stdout  # fmt: skip
+            print("\n" + result["scaling"])
         if args.json:
             args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     finally:

@@ -14,8 +14,11 @@ imported ahead of the installed one), and compares; ``--ref-out DIR`` keeps that
 later checks can ``compare`` against it without extracting again.
 
 A refactoring must leave every byte as it was; exit 1 (and the differing files, with the
-first differing JSON paths) when it does not. A provenance change names the keys it may
-change (``--allow source --allow rules``): their changes are counted, any other fails.
+first differing JSON paths) when it does not. ``check --long CHARS`` adds one text of that
+many characters made by ``bench/distinct.py`` (no line repeats): the long-text paths
+(position indexes in place of scans) are exercised only there. A provenance change names
+the keys it may change (``--allow source --allow rules``): their changes are counted, any
+other fails.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "000_9aa80fb783193915.txt"
 MODES = ("rules", "model", "hybrid")
+LONG_ENV = "SAME_OUTPUT_LONG"  # a long text to add, set by ``check --long``
 
 
 def documents(root: Path) -> list[tuple[str, str]]:
@@ -44,6 +48,8 @@ def documents(root: Path) -> list[tuple[str, str]]:
     docs += [(f"golden/{p.stem}", f"tests/golden/{p.name}") for p in golden]
     if SEED.exists():
         docs.append((f"seed/{SEED.stem}", str(SEED)))
+    if os.environ.get(LONG_ENV):
+        docs.append(("long/distinct", os.environ[LONG_ENV]))
     return docs
 
 
@@ -156,6 +162,8 @@ def main() -> None:
     group.add_argument("--ref-dir", type=Path, help="outputs written before (write/--ref-out)")
     p_check.add_argument("--ref-out", type=Path, help="keep the commit's outputs here")
     p_check.add_argument("--out", type=Path, help="keep this tree's outputs here")
+    p_check.add_argument("--long", type=int, metavar="CHARS",
+                         help="add one generated text of CHARS characters (bench/distinct.py)")
     p_check.add_argument("--allow", action="append", default=[], metavar="KEY",
                          help="a JSON key whose changes are expected (provenance)")
     args = parser.parse_args()
@@ -167,6 +175,14 @@ def main() -> None:
     if args.command == "compare":
         sys.exit(1 if compare(args.a, args.b, frozenset(args.allow)) else 0)
     with tempfile.TemporaryDirectory(prefix="same-output-") as tmp:
+        if args.long:
+            sys.path.insert(0, str(ROOT / "bench"))
+            from distinct import one_text
+
+            # One path for every check: the path is in the output (source.path).
+            long_text = Path(tempfile.gettempdir()) / f"same-output-long-{args.long}.txt"
+            long_text.write_text(one_text(args.long), encoding="utf-8")
+            os.environ[LONG_ENV] = str(long_text)
         mine = args.out or Path(tmp) / "mine"
         # This tree's outputs in a second process, beside the commit's (same day, same clock).
         this_tree = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "write",

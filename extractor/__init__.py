@@ -6,7 +6,11 @@
 
 from __future__ import annotations
 
+from . import lazy_imports
+
 __version__ = "0.1.0"
+
+lazy_imports.defer()  # lighter imports of underthesea and spaCy (see the module)
 
 # Extraction modes: the rules alone, the trained model alone, or both combined.
 MODES = ("rules", "model", "hybrid")

@@ -8,7 +8,10 @@ what lies in them. The patterns live in ``data/boilerplate.json``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,6 +33,40 @@ class Region:
     end: int
     reason: str
     rule: str
+
+
+class RegionIndex:
+    """Regions (anything with ``start`` and ``end``) found by position. Asking every region
+    about every line, sentence or span made several stages quadratic in a long text."""
+
+    def __init__(self, regions):
+        self.given = list(regions)
+        self._order = sorted(range(len(self.given)), key=lambda i: self.given[i].start)
+        self._starts = [self.given[i].start for i in self._order]
+        self._reach = list(itertools.accumulate((self.given[i].end for i in self._order), max))
+
+    def _back(self, k: int, past: int) -> Iterator[int]:
+        """Indices (in the given list) of the sorted regions before ``k`` that end after
+        ``past``; the running maximum of the ends stops the walk."""
+        while k > 0 and self._reach[k - 1] > past:
+            k -= 1
+            if self.given[self._order[k]].end > past:
+                yield self._order[k]
+
+    def overlapping(self, start: int, end: int) -> list:
+        """The regions with ``region.start < end`` and ``region.end > start``, in the
+        given order."""
+        k = bisect.bisect_left(self._starts, end)
+        return [self.given[i] for i in sorted(self._back(k, start))]
+
+    def holds(self, pos: int) -> bool:
+        """Whether a region has ``start <= pos < end``."""
+        return next(self._back(bisect.bisect_right(self._starts, pos), pos), None) is not None
+
+    def within_one(self, start: int, end: int) -> bool:
+        """Whether one region has ``region.start <= start`` and ``end <= region.end``."""
+        k = bisect.bisect_right(self._starts, start)
+        return next(self._back(k, end - 1), None) is not None
 
 
 @cache

@@ -34,6 +34,7 @@ from spacy.vocab import Vocab
 from thinc.api import Ragged, get_current_ops
 
 from .assemble import ClauseContext, DirectiveRecord, Origin, Ref, doc_index
+from .clean import RegionIndex
 from .extensions import text_of
 from .fields import fields
 from .model_features import FEATURES_KEY, attach, document_features
@@ -379,8 +380,9 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
     covered: set[tuple[int, int]] = set()
     tagged_actors = tuple(Ref(s, e, "model.ner", Origin.model)
                           for sp in preds for label, s, e in sp.roles if label == "ACTOR")
+    lookup = _Lookup(preds, tagged_actors)
     for rec in records if mode == "hybrid" else []:
-        clause = _clause_of(preds, rec.action.start)
+        clause = lookup.clause(rec.action.start)
         if clause is None:
             out.append(rec)
             continue
@@ -391,8 +393,8 @@ def combine(records: list[DirectiveRecord], preds: list[SentencePrediction], tex
         rec.confidence = round(vote.rule_weight * rec.confidence
                                + (1 - vote.rule_weight) * clause.score, 2)  # fmt: skip
         rec.rules.append("model.scored")
-        _fill_roles(rec, _sentence_of(preds, rec.action.start), clause, text, tagged_actors,
-                    cue_starts)  # fmt: skip
+        _fill_roles(rec, lookup.sentence(rec.action.start), clause, text, tagged_actors,
+                    cue_starts, lookup)  # fmt: skip
         out.append(rec)
     for sp in preds:
         for clause in sp.clauses:
@@ -423,6 +425,30 @@ def _sentence_of(preds, pos: int) -> Optional[SentencePrediction]:
     return next((sp for sp in preds if sp.start <= pos < sp.end), None)
 
 
+class _Lookup:
+    """:func:`_clause_of`, :func:`_sentence_of` and the tagged actors that may hold a span,
+    by position: a long text has thousands of sentences, and a scan per record made the
+    vote quadratic. Exact whatever the order: sentence readings can overlap (a sentence
+    read twice, a clause reaching past its sentence), and a position index returns every
+    span holding a position in the given order, so the first is the scan's."""
+
+    def __init__(self, preds: list[SentencePrediction], tagged: tuple[Ref, ...]):
+        self.sentences = RegionIndex(preds)
+        self.clauses = RegionIndex(c for sp in preds for c in sp.clauses)
+        self.tagged = RegionIndex(tagged)
+
+    def sentence(self, pos: int) -> Optional[SentencePrediction]:
+        return next(iter(self.sentences.overlapping(pos, pos + 1)), None)
+
+    def clause(self, pos: int) -> Optional[ClauseScore]:
+        return next(iter(self.clauses.overlapping(pos, pos + 1)), None)
+
+    def holding(self, start: int) -> tuple[Ref, ...]:
+        """The tagged spans with ``span.start <= start <= span.end``, in order: the only
+        ones that can hold a span starting at ``start``."""
+        return tuple(self.tagged.overlapping(start - 1, start + 1))
+
+
 def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[Ref]:
     """Role spans of one label inside [start, end)."""
     return [Ref(s, e, "model.ner", Origin.model) for lab, s, e in sp.roles
@@ -438,7 +464,8 @@ def _holds_cue(cue_starts: tuple[int, ...], start: int, end: int) -> bool:
 def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
                 clause: Optional[ClauseScore] = None, text: str = "",
                 tagged_actors: tuple[Ref, ...] = (),
-                cue_starts: tuple[int, ...] = ()) -> None:  # fmt: skip
+                cue_starts: tuple[int, ...] = (),
+                lookup: Optional[_Lookup] = None) -> None:  # fmt: skip
     """Fields the rules left empty or cut short, from role spans in the same clause.
 
     Deadlines and topics are not filled: on the dev split the rules' deadline
@@ -453,7 +480,11 @@ def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
         # "UBND các xã" + ", thị trấn" (also where the actor was handed down from an
         # earlier clause); but not a person's name after a title, which the actor leaves out.
         # Tagged spans do not overlap, so at most one holds the rule's actor.
-        for tagged in tagged_actors or _roles_in(sp, "ACTOR", start, rec.action.start):
+        if tagged_actors and lookup is not None:  # the others cannot hold the actor
+            tagged_actors = lookup.holding(rec.actor.start)
+        elif not tagged_actors:
+            tagged_actors = tuple(_roles_in(sp, "ACTOR", start, rec.action.start))
+        for tagged in tagged_actors:
             extra = text[tagged.start : rec.actor.start] + text[rec.actor.end : tagged.end]
             if tagged.start <= rec.actor.start and rec.actor.end <= tagged.end \
                     and tagged.end <= rec.action.start \

@@ -23,14 +23,16 @@ from typing import Callable, Iterable
 
 import numpy
 import spacy
+import underthesea.pipeline.text_normalize  # noqa: F401  (first: see lazy_imports)
 from spacy.attrs import IDX, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
-from underthesea import word_tokenize
+from underthesea.pipeline.word_tokenize import word_tokenize
 
 from . import extensions  # noqa: F401  (registers doc._.vnx_text)
+from .clean import RegionIndex
 from .trie import phrase_regex
 
 # underthesea's VLSP-2013 tags mapped to Universal POS.
@@ -232,13 +234,13 @@ class UndertheseaPOS:
         # Words from the ORTH column: making a Token per word costs more than the lookup.
         words = [strings[orth] for orth in doc.to_array(ORTH).tolist()]
         starts = doc.to_array(IDX).tolist()
-        skipped = [(r.start, r.end) for r in (doc._.vnx_skipped or [])]
+        skipped = RegionIndex(doc._.vnx_skipped or [])
         tags = [(0, 0)] * len(words)  # no tag, no POS
         line: list[int] = []
         for i, word in enumerate([*words, "\n"]):  # a final line end closes the last line
             if "\n" in word:
-                if line and not _inside_one(starts[line[0]],
-                                            starts[line[-1]] + len(words[line[-1]]), skipped):
+                if line and not skipped.within_one(starts[line[0]],
+                                                   starts[line[-1]] + len(words[line[-1]])):
                     for j, (tag, pos) in zip(line, self._tag_line(tuple(words[j] for j in line))):
                         tags[j] = (strings.add(tag), pos)
                 line = []
@@ -255,10 +257,6 @@ def _tag_line(words: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
         tag = tag[2:] if tag[:2] in ("B-", "I-") else tag
         out.append((tag, POS_IDS[UPOS.get(tag, "X")]))
     return tuple(out)
-
-
-def _inside_one(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
-    return any(a <= start and end <= b for a, b in regions)
 
 
 @Language.factory("underthesea_pos", assigns=["token.tag", "token.pos"])

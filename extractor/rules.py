@@ -18,6 +18,7 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
+from .clean import RegionIndex
 from .extensions import text_of
 from .normalize import normalize_text
 from .resources import cue_lexicon, discourse_actors
@@ -324,8 +325,8 @@ def outside_skipped(doc: Doc, spans):
     regions = doc._.vnx_skipped or []
     if not regions:
         return list(spans)
-    return [s for s in spans
-            if not any(r.start <= s.start_char < r.end for r in regions)]  # fmt: skip
+    index = RegionIndex(regions)
+    return [s for s in spans if not index.holds(s.start_char)]
 
 
 @Language.factory(

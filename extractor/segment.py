@@ -18,9 +18,9 @@ from typing import Optional
 import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
-from underthesea import sent_tokenize
+from underthesea.pipeline.sent_tokenize import sent_tokenize
 
-from .clean import Region
+from .clean import Region, RegionIndex
 from .extensions import text_of
 from .resources import RuleError, regex_rules, sections
 
@@ -141,14 +141,21 @@ def _clip(span: tuple[int, int], skipped: list[Region]) -> Optional[tuple[int, i
     return (s, e) if s < e else None
 
 
+def _clip_near(span: tuple[int, int], regions: RegionIndex) -> Optional[tuple[int, int]]:
+    """:func:`_clip` over the regions that overlap the span only: the others cannot move
+    its edges while it is not empty, and once empty it stays so."""
+    return _clip(span, regions.overlapping(*span))
+
+
 def segment(text: str, skipped: list[Region]) -> list[Block]:
     """Blocks of the text, skipped lines left out, each with its sentences."""
     blocks: list[Block] = []
+    regions = RegionIndex(skipped)  # a scan of every region per line was quadratic
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        span = _clip((start, end), skipped)
+        span = _clip_near((start, end), regions)
         if span is None or not text[span[0] : span[1]].strip():
             continue
         start, end = span
@@ -171,7 +178,7 @@ def segment(text: str, skipped: list[Region]) -> list[Block]:
             clipped
             for sent in _split_sentences(text, block.body_start, end)
             for piece in _split_inline(text, sent)
-            if (clipped := _clip(piece, skipped)) is not None
+            if (clipped := _clip_near(piece, regions)) is not None
         ]
         blocks.append(block)
     return blocks

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from spacy.tokens import Doc, Token
 
+from ..clean import RegionIndex
 from .table import PUNCT, table
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ Sentences = dict[tuple[int, int], SentenceClauses]
 def split_document(ix: DocIndex) -> Sentences:
     """Every sentence of the Doc's blocks, by its (start, end) characters, with its clauses."""
     doc = ix.doc
-    skipped = doc._.vnx_skipped or []
+    skipped = RegionIndex(doc._.vnx_skipped or [])  # by position: a scan per sentence was quadratic
     out: Sentences = {}
     for block in doc._.vnx_blocks or []:
         for start, end in block.sentences:
@@ -42,7 +43,7 @@ def sentence_tokens(doc: Doc, start: int, end: int, skipped) -> list[Token]:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
-    near = [r for r in skipped if r.start < span.end_char and start < r.end]
+    near = skipped.overlapping(start, span.end_char)
     if not near:  # the common case: no skipped region inside the sentence
         return [t for t in span if not t.is_space]
     return [

@@ -228,7 +228,7 @@ def after_sentence(tokens, readings: list[Clause], found: Optional[Ref], ix: Doc
     state.last_leader = _subject_leader(tokens, ix) or state.last_leader
     if found is not None:
         state.issuer = speaker_for(found, state, ix)
-    if ix.text[:s_end].rstrip().endswith(":") and readings:
+    if _ends_with_colon(ix.text, s_end) and readings:
         _open_lead_in(tokens, readings, ix, state, block, s_end)
 
 
@@ -242,12 +242,31 @@ def _subject_leader(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
     return found
 
 
+def _blank_end(text: str, end: int) -> int:
+    """``len(text[:end].rstrip())`` without copying the text before ``end`` (a copy per
+    sentence was quadratic in a long text)."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _ends_with_colon(text: str, end: int) -> bool:
+    """``text[:end].rstrip().endswith(":")``, without the copy."""
+    blank_end = _blank_end(text, end)
+    return blank_end > 0 and text[blank_end - 1] == ":"
+
+
+def _colon_before(text: str, end: int) -> int:
+    """``text[:end].rstrip().rfind(":")``, without the copy."""
+    return text.rfind(":", 0, _blank_end(text, end))
+
+
 def _open_lead_in(tokens, readings: list[Clause], ix: DocIndex, state: WalkState, block,
                   s_end: int) -> None:  # fmt: skip
     """A sentence ending in ":" governs the list after it."""
     t = table()
     actor = ix.actors.get(tokens[0].i)
-    if actor is not None and actor.end_char >= ix.text[:s_end].rstrip().rfind(":"):
+    if actor is not None and actor.end_char >= _colon_before(ix.text, s_end):
         # "Sở Y tế: (1) ...; (2) ...": an actor heading inside the line.
         state.frames.append(Frame(block.level, actor=Ref.of(actor, "actor.heading"),
                                   directive=True, rule="frame.inline_heading"))  # fmt: skip

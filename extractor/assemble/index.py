@@ -8,6 +8,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
+from ..clean import RegionIndex
 from ..extensions import text_of
 from ..resources import Cue, cue_lexicon, discourse_actors, leader_titles
 from ..rules import longest_spans
@@ -178,6 +179,7 @@ class DocIndex(SpanIndex):
     def __init__(self, doc: Doc):
         super().__init__(doc)
         self._leaders: dict[tuple[int, int], bool] = {}
+        self._inside: dict[str, RegionIndex] = {}
         if CUES_KEY not in doc.spans:  # a Doc the refiner did not see (a test's)
             ActorRefiner(doc).write()
         lex = cue_lexicon().by_id()
@@ -207,6 +209,15 @@ class DocIndex(SpanIndex):
         if self.doc._.vnx_sentences is None:
             self.doc._.vnx_sentences = split_document(self)
         return self.doc._.vnx_sentences
+
+    def inside_cue(self, i: int, function: str) -> bool:
+        """Whether token i lies strictly inside a cue of this function (found by position:
+        a scan of every cue per question was quadratic in a long text)."""
+        if function not in self._inside:
+            self._inside[function] = RegionIndex(
+                span for entries in self.cues.values() for cue, span in entries
+                if cue.function == function)  # fmt: skip
+        return bool(self._inside[function].overlapping(i, i))
 
     def is_leader(self, span: Span) -> bool:
         key = (span.start, span.end)

@@ -399,11 +399,7 @@ def tail_deadline(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
 
 def _inside_cue(tok: Token, ix: DocIndex) -> bool:
     """True for 'để' inside 'không để' (a prohibition, not a purpose)."""
-    for entries in ix.cues.values():
-        for cue, span in entries:
-            if cue.function == "prohibit" and span.start < tok.i < span.end:
-                return True
-    return False
+    return ix.inside_cue(tok.i, "prohibit")
 
 
 # -- the document walk ----------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""The position indexes that replaced scans (quadratic in a long text) answer as the scans
+did, and a short run imports neither spaCy's command line nor underthesea's extras."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+from extractor.clean import Region, RegionIndex
+from extractor.segment import _clip, _clip_near
+
+
+@dataclass(frozen=True)
+class Piece:
+    start: int
+    end: int
+
+
+def _regions(rng: random.Random, n: int, width: int) -> list[Region]:
+    out = []
+    for i in range(n):
+        start = rng.randrange(0, 300)
+        out.append(Region(start, start + rng.randrange(0, width), "r", f"rule{i}"))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("width", [3, 40, 400])  # apart, overlapping, one holding many
+def test_region_index_answers_as_a_scan(seed, width):
+    rng = random.Random(seed)
+    regions = _regions(rng, rng.randrange(0, 25), width)
+    index = RegionIndex(regions)
+    for _ in range(60):
+        a = rng.randrange(-5, 320)
+        b = a + rng.randrange(0, 30)
+        assert index.overlapping(a, b) == [r for r in regions if r.start < b and r.end > a]
+        assert index.holds(a) == any(r.start <= a < r.end for r in regions)
+        assert index.within_one(a, b) == any(r.start <= a and b <= r.end for r in regions)
+        assert _clip_near((a, b), index) == _clip((a, b), regions)
+
+
+def test_region_index_takes_any_start_end_objects():
+    index = RegionIndex([Piece(5, 9), Piece(0, 2)])
+    assert index.overlapping(1, 6) == [Piece(5, 9), Piece(0, 2)]  # in the given order
+    assert index.overlapping(6, 6) == [Piece(5, 9)]  # strictly inside
+    assert not index.overlapping(9, 9)
+    assert not RegionIndex([]).holds(0)
+
+
+def test_the_vote_finds_sentences_clauses_and_tagged_actors_as_the_scans_did():
+    from extractor.assemble import Origin, Ref
+    from extractor.model import ClauseScore, SentencePrediction, _clause_of, _Lookup, _sentence_of
+
+    rng = random.Random(7)
+    preds, pos = [], 0
+    for _ in range(30):
+        start = pos + rng.randrange(0, 3)
+        cut = start + rng.randrange(1, 10)
+        end = cut + rng.randrange(1, 10)
+        clauses = [ClauseScore(start, cut, 0.5, "obligation"), ClauseScore(cut, end, 0.5, "x")]
+        preds.append(SentencePrediction(start, end, clauses, []))
+        pos = end
+    tagged = tuple(Ref(p.start, p.start + 2, "model.ner", Origin.model) for p in preds)
+    # Readings can overlap: a sentence read twice, a clause past its sentence's end.
+    preds += [SentencePrediction(3, 12, [ClauseScore(3, 20, 0.4, "x")], []), preds[4]]
+    tagged += (Ref(3, 12, "model.ner", Origin.model),)
+    lookup = _Lookup(preds, tagged)
+    for q in range(-2, pos + 3):
+        assert lookup.sentence(q) is _sentence_of(preds, q)
+        assert lookup.clause(q) is _clause_of(preds, q)
+        for width in (0, 1, 2):  # the tagged spans holding an actor [q, q + width), in order
+            holding = [t for t in tagged if t.start <= q and q + width <= t.end]
+            candidates = list(lookup.holding(q))
+            assert [c for c in candidates if c.start <= q and q + width <= c.end] == holding
+
+
+
+
+def test_a_short_run_imports_neither_spacy_cli_nor_underthesea_extras():
+    code = ("import sys, extractor.batch, extractor.pipeline\n"
+            "print(sorted(m for m in ('spacy.cli', 'typer', 'underthesea.pipeline.classification',"
+            " 'underthesea.pipeline.translate') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_deferred_libraries_still_whole():
+    code = ("import extractor.pipeline, spacy, underthesea\n"
+            "print(underthesea.word_tokenize('Bộ Tài chính'), callable(spacy.info))\n"
+            "import spacy.cli\nprint(hasattr(spacy.cli, 'train'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["['Bộ', 'Tài chính'] True", "True"]
