@@ -79,11 +79,22 @@ def _open_heading_frame(block, state: WalkState, doc: Doc, ix: DocIndex) -> None
         while t_start < len(ix.text) and ix.text[t_start] == " ":
             t_start += 1
         parent = state.frames[-1] if state.frames else None
-        state.frames.append(Frame(block.level, topic=Ref(t_start, heading_end, topic[0].id),
-                                  actor=parent.actor.handed(parent.origin)
-                                  if parent and parent.actor else None,
-                                  directive=parent.directive if parent else False,
+        own = _trailing_actor(span, ix, heading_end)  # "Về thu ngân sách, Thuế thành phố:"
+        t_end = ix.text.rfind(",", t_start, own.start) if own is not None else heading_end
+        inherited = parent.actor.handed(parent.origin) if parent and parent.actor else None
+        directs = own is not None or (parent is not None and parent.directive)
+        state.frames.append(Frame(block.level, topic=Ref(t_start, t_end, topic[0].id),
+                                  actor=own or inherited, directive=directs,
                                   rule="frame.topic_heading"))  # fmt: skip
+
+
+def _trailing_actor(span, ix: DocIndex, heading_end: int) -> Optional[Ref]:
+    """An actor closing a topic heading after a comma: the one the items below are for."""
+    for tok in span[1:]:
+        actor = ix.actors.get(tok.i)
+        if actor is not None and actor.end_char >= heading_end and tok.nbor(-1).text == ",":
+            return Ref.of(actor, "actor.heading")
+    return None
 
 
 def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:

@@ -73,7 +73,8 @@ def _skip_opening(cur: Cursor) -> None:
     while cur.p < n and (tokens[cur.p].text in PUNCT
                          or tokens[cur.p].lower_ in t.leading_fillers
                          or cur.at({"filler"})):  # fmt: skip
-        cur.p += 1
+        filler = cur.at({"filler"})  # "Một là": past every word of the filler
+        cur.p = cur.skip(filler[1]) if filler else cur.p + 1
     if cur.p < n and (hit := cur.at({"vocative"})):
         q = cur.to_comma(cur.skip(hit[1]))
         cur.p = q + 1 if q < n else cur.p
