@@ -30,6 +30,9 @@ class WalkState:
     # closes it (C23).
     instructing: bool = False
     last_actor: Optional[Ref] = None
+    # C22 inside one paragraph: "Sở X rà soát ... . Không để ..." - a subjectless sentence
+    # continues the actor of the directive just before it on the same line.
+    block_actor: Optional[Ref] = None
     # The last leader named as a sentence's subject: whom "ông" or "người đứng đầu Chính
     # phủ" stands for when no leader has spoken yet.
     last_leader: Optional[Ref] = None
@@ -37,6 +40,7 @@ class WalkState:
 
 def enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
     """Close the frames this block ends; open the one it starts (heading actor or topic)."""
+    state.block_actor = None
     if block.speaker is not None:
         state.speaker = _speaker_of_turn(block.speaker, ix)
     if block.is_heading:
@@ -214,12 +218,13 @@ def track_instruction(state: WalkState, readings: list[Clause], records) -> None
     """Open, keep or close the instruction context after a sentence, and the actor it
     hands on: none after a permission (its beneficiary is not told to do anything)."""
     if not records:
-        state.instructing, state.last_actor = False, None
+        state.instructing, state.last_actor, state.block_actor = False, None, None
         return
     if any({q.function for q in c.cues} & table().instructs for c in readings):
         state.instructing = True
     last = records[-1]
     state.last_actor = None if last.modality == _PERMISSION else last.actor
+    state.block_actor = state.last_actor
 
 
 _PERMISSION = "permission"
