@@ -166,6 +166,7 @@ def _read_actor(cur: Cursor, c: Clause) -> None:
         cur.p = cur.skip(hit[1])
         cur.p = to_actor(cur.tokens, cur.p, cur.ix, c, f"actor.after_{hit[0].id}")
     elif cur.p < cur.n and (actor := cur.ix.actors.get(cur.tokens[cur.p].i)) is not None:
+        actor = cur.ix.actors[cur.ix.past_audience(actor.start)]
         c.actor = Ref.of(actor, "actor.subject")
         c.own_subject = True
         cur.p = cur.skip(actor)
