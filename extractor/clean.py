@@ -133,7 +133,10 @@ def _first_per_span(regions: list[Region]) -> list[Region]:
 
 
 def _key(piece: str) -> str:
-    return " ".join(_KEY_WORD.findall(piece.lower()))
+    """The words of a piece; a heading ("Sở Y tế:") keeps its colon, so that it is no copy
+    of the same name in the addressee list above ("- Sở Y tế;")."""
+    words = " ".join(_KEY_WORD.findall(piece.lower()))
+    return words + ":" if piece.rstrip().endswith(":") else words
 
 
 def duplicate_regions(text: str, skipped: list[Region]) -> list[Region]:

@@ -99,7 +99,7 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         leader_speaks=found is not None or any(c.issuer is not None for c in readings),
         issuer=speaker_for(found, state, ix) if found is not None else state.issuer,
         governing=frame.modality if frame is not None else None,
-        carried=state.last_actor if state.instructing else None,
+        carried=state.last_actor if state.instructing else state.block_actor,
     )  # fmt: skip
     records: list[DirectiveRecord] = []
     for i, c in enumerate(readings):

@@ -30,6 +30,9 @@ class WalkState:
     # closes it (C23).
     instructing: bool = False
     last_actor: Optional[Ref] = None
+    # C22 inside one paragraph: "Sở X rà soát ... . Không để ..." - a subjectless sentence
+    # continues the actor of the directive just before it on the same line.
+    block_actor: Optional[Ref] = None
     # The last leader named as a sentence's subject: whom "ông" or "người đứng đầu Chính
     # phủ" stands for when no leader has spoken yet.
     last_leader: Optional[Ref] = None
@@ -37,6 +40,7 @@ class WalkState:
 
 def enter_block(block, state: WalkState, doc: Doc, ix: DocIndex) -> None:
     """Close the frames this block ends; open the one it starts (heading actor or topic)."""
+    state.block_actor = None
     if block.speaker is not None:
         state.speaker = _speaker_of_turn(block.speaker, ix)
     if block.is_heading:
@@ -79,11 +83,22 @@ def _open_heading_frame(block, state: WalkState, doc: Doc, ix: DocIndex) -> None
         while t_start < len(ix.text) and ix.text[t_start] == " ":
             t_start += 1
         parent = state.frames[-1] if state.frames else None
-        state.frames.append(Frame(block.level, topic=Ref(t_start, heading_end, topic[0].id),
-                                  actor=parent.actor.handed(parent.origin)
-                                  if parent and parent.actor else None,
-                                  directive=parent.directive if parent else False,
+        own = _trailing_actor(span, ix, heading_end)  # "Về thu ngân sách, Thuế thành phố:"
+        t_end = ix.text.rfind(",", t_start, own.start) if own is not None else heading_end
+        inherited = parent.actor.handed(parent.origin) if parent and parent.actor else None
+        directs = own is not None or (parent is not None and parent.directive)
+        state.frames.append(Frame(block.level, topic=Ref(t_start, t_end, topic[0].id),
+                                  actor=own or inherited, directive=directs,
                                   rule="frame.topic_heading"))  # fmt: skip
+
+
+def _trailing_actor(span, ix: DocIndex, heading_end: int) -> Optional[Ref]:
+    """An actor closing a topic heading after a comma: the one the items below are for."""
+    for tok in span[1:]:
+        actor = ix.actors.get(tok.i)
+        if actor is not None and actor.end_char >= heading_end and tok.nbor(-1).text == ",":
+            return Ref.of(actor, "actor.heading")
+    return None
 
 
 def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
@@ -203,12 +218,13 @@ def track_instruction(state: WalkState, readings: list[Clause], records) -> None
     """Open, keep or close the instruction context after a sentence, and the actor it
     hands on: none after a permission (its beneficiary is not told to do anything)."""
     if not records:
-        state.instructing, state.last_actor = False, None
+        state.instructing, state.last_actor, state.block_actor = False, None, None
         return
     if any({q.function for q in c.cues} & table().instructs for c in readings):
         state.instructing = True
     last = records[-1]
     state.last_actor = None if last.modality == _PERMISSION else last.actor
+    state.block_actor = state.last_actor
 
 
 _PERMISSION = "permission"

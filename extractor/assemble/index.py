@@ -56,6 +56,15 @@ class SpanIndex:
                 inner = self.actor_start_after(j)
                 if inner is not None:
                     return inner
+        return self.past_audience(i)
+
+    def past_audience(self, i: int) -> int:
+        """"các đồng chí Chủ tịch UBND các xã": the body named right after the audience
+        words is the actor; ``i`` itself otherwise."""
+        if i in self.actors and self.actors[i].id_ in self.audience_ids:
+            j = self.actors[i].end
+            if j in self.actors and j < len(self.doc) and not self.doc[j].is_punct:
+                return j
         return i
 
     def cue(self, i: int, functions) -> Optional[tuple[Cue, Span]]:

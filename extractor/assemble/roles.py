@@ -73,7 +73,8 @@ def _skip_opening(cur: Cursor) -> None:
     while cur.p < n and (tokens[cur.p].text in PUNCT
                          or tokens[cur.p].lower_ in t.leading_fillers
                          or cur.at({"filler"})):  # fmt: skip
-        cur.p += 1
+        filler = cur.at({"filler"})  # "Một là": past every word of the filler
+        cur.p = cur.skip(filler[1]) if filler else cur.p + 1
     if cur.p < n and (hit := cur.at({"vocative"})):
         q = cur.to_comma(cur.skip(hit[1]))
         cur.p = q + 1 if q < n else cur.p
@@ -165,6 +166,7 @@ def _read_actor(cur: Cursor, c: Clause) -> None:
         cur.p = cur.skip(hit[1])
         cur.p = to_actor(cur.tokens, cur.p, cur.ix, c, f"actor.after_{hit[0].id}")
     elif cur.p < cur.n and (actor := cur.ix.actors.get(cur.tokens[cur.p].i)) is not None:
+        actor = cur.ix.actors[cur.ix.past_audience(actor.start)]
         c.actor = Ref.of(actor, "actor.subject")
         c.own_subject = True
         cur.p = cur.skip(actor)
