@@ -583,6 +583,46 @@ def test_openapi_declares_typed_responses(client):
     assert "ReviewBlock" in spec["components"]["schemas"]
 
 
+# Every operation of the API, as it was before create_app was split into routers:
+# (method, path, operationId, tags). Clients generated from the schema depend on them.
+OPERATIONS = {
+    ("get", "/api/health", "health_api_health_get", ("service",)),
+    ("post", "/api/extract", "extract_api_extract_post", ("documents",)),
+    ("get", "/api/documents", "list_documents_api_documents_get", ("documents",)),
+    ("get", "/api/documents/{doc_id}", "get_document_api_documents__doc_id__get",
+     ("documents",)),
+    ("get", "/api/documents/{doc_id}/events", "events_api_documents__doc_id__events_get",
+     ("documents",)),
+    ("put", "/api/documents/{doc_id}/doc-date",
+     "set_doc_date_api_documents__doc_id__doc_date_put", ("review",)),
+    ("post", "/api/documents/{doc_id}/directives",
+     "add_directive_api_documents__doc_id__directives_post", ("review",)),
+    ("post", "/api/documents/{doc_id}/directives/{directive_id}/review",
+     "review_directive_api_documents__doc_id__directives__directive_id__review_post",
+     ("review",)),
+    ("get", "/api/documents/{doc_id}/export.json",
+     "export_json_api_documents__doc_id__export_json_get", ("export",)),
+    ("get", "/api/documents/{doc_id}/export.csv",
+     "export_csv_api_documents__doc_id__export_csv_get", ("export",)),
+    ("get", "/api/documents/{doc_id}/export.xlsx",
+     "export_xlsx_api_documents__doc_id__export_xlsx_get", ("export",)),
+    ("get", "/api/documents/{doc_id}/export.ics",
+     "export_ics_api_documents__doc_id__export_ics_get", ("export",)),
+    ("get", "/api/export.json", "export_many_json_api_export_json_get", ("export",)),
+    ("get", "/api/export.csv", "export_many_csv_api_export_csv_get", ("export",)),
+    ("get", "/api/export.xlsx", "export_many_xlsx_api_export_xlsx_get", ("export",)),
+    ("get", "/api/export.ics", "export_many_ics_api_export_ics_get", ("export",)),
+}  # fmt: skip
+
+
+def test_openapi_lists_exactly_the_operations_of_before_the_router_split(db):
+    with TestClient(create_app(db, warm_up=False), base_url=BASE) as c:
+        spec = c.get("/openapi.json").json()
+    found = {(method, path, op["operationId"], tuple(op["tags"]))
+             for path, ops in spec["paths"].items() for method, op in ops.items()}  # fmt: skip
+    assert found == OPERATIONS
+
+
 # (request, status, words of the Vietnamese message)
 VIETNAMESE_ERRORS = [
     ({"json": {"text": "  "}}, 422, "Chưa có văn bản"),
