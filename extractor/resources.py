@@ -101,9 +101,13 @@ def require_ids(ids, required, name: str) -> None:
         raise RuleError(f"{name}: required rule ids missing: {', '.join(missing)}")
 
 
+# The clerk's wording (labels, messages, colours): read by no stage, so it stales no model.
+NOT_RULES = frozenset({"presentation.json"})
+
+
 def rule_data_hash() -> str:
     """SHA-256 over every shipped rule file (path and bytes), for the model's meta.json:
-    a model trained on other rules is stale."""
+    a model trained on other rules is stale. Presentation strings are left out."""
     digest = hashlib.sha256()
     root = resources.files(DATA_PACKAGE).joinpath("data")
 
@@ -111,7 +115,7 @@ def rule_data_hash() -> str:
         for child in sorted(node.iterdir(), key=lambda c: c.name):
             if child.is_dir():
                 walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith((".json", ".jsonl", ".tsv")):
+            elif child.name.endswith((".json", ".jsonl", ".tsv")) and child.name not in NOT_RULES:
                 digest.update(f"{prefix}{child.name}\n".encode())
                 digest.update(child.read_bytes())
 
@@ -616,6 +620,28 @@ class VisualizeWords(_Rule):
     none: str  # a document without directives
 
 
+class ServerWords(_Rule):
+    """The review server's wording of errors for the clerk (``web/messages.py`` reads it)."""
+
+    status: dict[int, str]  # a generic message per HTTP status; 400 and 500 are fallbacks
+    read_errors: dict[str, str]  # a reader's failure kind -> what is wrong with the file
+    read_error_default: str
+    read_error: str  # "{name}: {what}."
+    request_fields: dict[str, str]  # a request field -> its label on the page
+    problems: dict[str, str]  # a pydantic error type prefix -> what is wrong
+    problem_default: str
+    field_problem: str  # "{field}: {problem}."
+    body_problem: str  # "... {problem}."
+
+    @field_validator("status")
+    @classmethod
+    def _fallbacks(cls, value):
+        missing = {400, 422, 500} - set(value)
+        if missing:
+            raise ValueError(f"server status messages missing {sorted(missing)}")
+        return value
+
+
 class Presentation(_Rule):
     note: str = ""
     modality: dict[str, str]
@@ -628,6 +654,7 @@ class Presentation(_Rule):
     # The highlight colour of each directive field (by field name), in legend order.
     role_colours: dict[str, str] = Field(min_length=1)
     visualize: VisualizeWords
+    server: ServerWords
 
     @field_validator("messages", "labels")
     @classmethod

@@ -24,9 +24,6 @@ STILL_IN_CODE = {
     "readers/pdf.py": "page-number lines ('trang 2 của 5') removed from the text layer",
     "schema.py": "a field's description in the JSON Schema",
     "web/screenshots.py": "the sample document of the README screenshots",
-    # The clerk's-workflow merge brought the review server's Vietnamese messages; they are
-    # gathered in web/messages.py, and the few still beside their use move there next.
-    "web/messages.py": "the review server's messages to the clerk, in one module",
 }
 
 LOADERS = [

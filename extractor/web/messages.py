@@ -1,4 +1,5 @@
-"""The clerk's Vietnamese wording of the server's errors (the ``message`` of an error body).
+"""The clerk's Vietnamese wording of the server's errors (the ``message`` of an error body),
+from ``data/presentation.json`` (``server``).
 
 ``detail`` stays in English for programs and logs; the review page shows ``message``, so
 a clerk never reads a raw validation message.
@@ -8,76 +9,44 @@ from __future__ import annotations
 
 from typing import Optional
 
-STATUS = {
-    400: "Yêu cầu không hợp lệ.",
-    403: "Yêu cầu bị từ chối.",
-    404: "Không tìm thấy văn bản hoặc chỉ đạo này.",
-    409: "Dữ liệu đã thay đổi: hãy tải lại trang rồi làm lại.",
-    413: "Tệp quá lớn.",
-    415: "Định dạng không được hỗ trợ: hãy gửi tệp hoặc văn bản dán.",
-    422: "Dữ liệu gửi lên không hợp lệ.",
-    500: "Lỗi máy chủ: thao tác chưa được thực hiện.",
-    503: "Máy chủ đang bận: hãy thử lại sau ít phút.",
-    504: "Trích xuất quá lâu nên đã dừng.",
-}
+from ..fields import presentation, say
 
-READ_ERRORS = {
-    "not_found": "không tìm thấy tệp",
-    "permission": "không có quyền đọc tệp",
-    "empty": "tệp rỗng",
-    "binary": "tệp không phải văn bản (dữ liệu nhị phân)",
-    "encoding": "không đọc được bảng mã của tệp",
-    "corrupt": "tệp bị hỏng",
-    "unsupported": "định dạng chưa hỗ trợ, hãy chuyển sang .docx",
-    "scanned_pdf": "PDF là ảnh quét, không có lớp chữ",
-    "too_large": "tệp quá lớn",
-    "is_directory": "đây là thư mục, không phải tệp",
-    "symlink_loop": "liên kết vòng",
-    "outside_root": "liên kết ra ngoài thư mục",
-}
 
-FIELDS = {
-    "text": "Văn bản", "doc_date": "Ngày văn bản", "file": "Tệp", "reviewer": "Người duyệt",
-    "action": "Nhiệm vụ", "actor": "Cơ quan chủ trì", "coactors": "Cơ quan phối hợp",
-    "issuer": "Người chỉ đạo", "report_to": "Báo cáo cho", "topic": "Nội dung",
-    "purpose": "Mục đích", "deadline_date": "Thời hạn", "modality": "Loại chỉ đạo",
-    "sector": "Lĩnh vực", "version": "Phiên bản", "start": "Vị trí đầu", "end": "Vị trí cuối",
-    "fields": "Các trường sửa",
-}  # fmt: skip
+def read_error_kinds() -> dict[str, str]:
+    """A reader's failure kind -> what is wrong with the file, in the clerk's words."""
+    return presentation().server.read_errors
 
-_PROBLEMS = {  # pydantic error type prefix -> what is wrong, in Vietnamese
-    "missing": "chưa được điền",
-    "string_too_long": "quá dài",
-    "string_too_short": "không được để trống",
-    "date": "không phải ngày hợp lệ (ngày/tháng/năm)",
-    "literal_error": "không phải lựa chọn hợp lệ",
-    "enum": "không phải lựa chọn hợp lệ",
-    "extra_forbidden": "không phải trường có thể sửa",
-    "greater_than_equal": "không hợp lệ",
-    "int": "phải là số",
-    "json_invalid": "không phải JSON hợp lệ",
-    "value_error": "chứa ký tự không hợp lệ",
-}
+
+def status_message(status: int) -> str:
+    """The message of an HTTP status given in the data (400, 422, 500 always are)."""
+    return presentation().server.status[status]
 
 
 def read_error(kind: str, name: Optional[str]) -> str:
     """A reader's failure, naming the file."""
-    what = READ_ERRORS.get(kind, "không đọc được tệp")
-    return f"{name or 'Văn bản'}: {what}."
+    words = presentation().server
+    what = words.read_errors.get(kind, words.read_error_default)
+    return words.read_error.format(name=name or say("unnamed_text"), what=what)
 
 
 def validation(errors: list[dict]) -> str:
     """The first problem of a request body, naming the field as the page labels it."""
+    words = presentation().server
     if not errors:
-        return STATUS[422]
+        return words.status[422]
     first = errors[0]
     names = [str(p) for p in first.get("loc", ()) if p not in ("body", "fields")]
-    field = next((FIELDS[n] for n in reversed(names) if n in FIELDS), None)
+    field = next((words.request_fields[n] for n in reversed(names) if n in words.request_fields),
+                 None)  # fmt: skip
     kind = first.get("type") or ""
-    problem = next((v for k, v in _PROBLEMS.items() if kind.startswith(k)), "không hợp lệ")
-    return f"{field}: {problem}." if field else f"Dữ liệu gửi lên {problem}."
+    problem = next((v for k, v in words.problems.items() if kind.startswith(k)),
+                   words.problem_default)  # fmt: skip
+    if field:
+        return words.field_problem.format(field=field, problem=problem)
+    return words.body_problem.format(problem=problem)
 
 
 def for_status(status: int) -> str:
     """The generic message of an HTTP status."""
-    return STATUS.get(status, STATUS[500] if status >= 500 else STATUS[400])
+    status_words = presentation().server.status
+    return status_words.get(status, status_words[500] if status >= 500 else status_words[400])

@@ -304,12 +304,13 @@ def _actor_key(actor: Optional[dict]) -> tuple[str, str]:
 
 
 def _errors(errors: list[dict]) -> str:
-    from .messages import READ_ERRORS
+    from .messages import read_error_kinds
 
+    kinds = read_error_kinds()
     unknown = label("report_error")
     rows = "".join(
         f"<tr><td>{_e(e.get('path', ''))}</td>"
-        f"<td>{_e(READ_ERRORS.get(e.get('kind') or '', e.get('kind') or unknown))}</td>"
+        f"<td>{_e(kinds.get(e.get('kind') or '', e.get('kind') or unknown))}</td>"
         f"<td class=\"muted\">{_e(e.get('message', ''))}</td></tr>"
         for e in errors
     )  # fmt: skip

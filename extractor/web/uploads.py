@@ -58,7 +58,7 @@ async def _json_text(request: Request) -> tuple[str, Optional[dt.date]]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ClientError(422, f"the body is not valid JSON: {exc}",
-                          messages.STATUS[422]) from None  # fmt: skip
+                          messages.status_message(422)) from None  # fmt: skip
     except RecursionError:
         raise ClientError(422, "the JSON body is nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
