@@ -13,12 +13,14 @@ tỉnh, …", "Đối với các bộ, ngành, …": an actor) is not a topic (1
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from spacy.tokens import Doc, Token
 
 from .assemble.records import Origin
+from .extensions import text_of
 from .topic import TopicWords, _Tokens, topic_words
 
 RULE_LEAD_IN = "topic.lead_in"  # an opener earlier in the directive's own sentence
@@ -139,7 +141,7 @@ def _scoped(doc: Doc, blocks: list, bi: int, sent: tuple[int, int],
     object, which scored better on field-dev)."""
     opens_line, colon = shape
     x_start, x_end = x[0].idx, x[1].idx + len(x[1].text)
-    text = doc.text
+    text = text_of(doc)  # Doc.text rebuilds the whole text on every call
     rest = text[x_end:sent[1]].strip(" .:;,")
     block = blocks[bi]
     lead_in = text[sent[0]:sent[1]].rstrip().endswith(":")
@@ -169,5 +171,23 @@ def openers(doc: Doc) -> list[Opener]:
 
 def governing(found: list[Opener], action_start: int) -> Optional[Opener]:
     """The innermost opener that governs an action starting at ``action_start``."""
-    over = [o for o in found if o.scope_start <= action_start < o.scope_end]
-    return max(over, key=lambda o: o.start) if over else None
+    return governing_all(found, [action_start])[action_start]
+
+
+def governing_all(found: list[Opener], starts: Sequence[int]) -> dict[int, Optional[Opener]]:
+    """:func:`governing` for many action starts in one sweep (asking every opener for every
+    action was quadratic in a long text): openers enter as their scope begins and leave,
+    lazily, once it has ended; the innermost is the one that starts last (the first in
+    text order among equals)."""
+    order = sorted(range(len(found)), key=lambda k: found[k].scope_start)
+    live: list[tuple[int, int]] = []  # (-start, index): a max-heap on start
+    out: dict[int, Optional[Opener]] = {}
+    k = 0
+    for start in sorted(set(starts)):
+        while k < len(order) and found[order[k]].scope_start <= start:
+            heapq.heappush(live, (-found[order[k]].start, order[k]))
+            k += 1
+        while live and found[live[0][1]].scope_end <= start:
+            heapq.heappop(live)
+        out[start] = found[live[0][1]] if live else None
+    return out

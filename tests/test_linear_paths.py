@@ -94,3 +94,23 @@ def test_deferred_libraries_still_whole():
             "import spacy.cli\nprint(hasattr(spacy.cli, 'train'))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split("\n")[:2] == ["['Bộ', 'Tài chính'] True", "True"]
+
+
+def test_governing_openers_in_one_sweep_are_those_of_the_scan():
+    import random
+
+    from extractor.assemble.records import Origin
+    from extractor.topic_scope import Opener, governing_all
+
+    rng = random.Random(7)
+    found = []
+    for _ in range(300):
+        start = rng.randrange(0, 5000)
+        scope_start = start + rng.randrange(1, 40)
+        found.append(Opener(start, start + 5, scope_start, scope_start + rng.randrange(0, 400),
+                            Origin.lead_in, "topic.lead_in"))  # fmt: skip
+    starts = [rng.randrange(0, 5600) for _ in range(500)]
+    swept = governing_all(found, starts)
+    for a in starts:
+        over = [o for o in found if o.scope_start <= a < o.scope_end]
+        assert swept[a] == (max(over, key=lambda o: o.start) if over else None)

@@ -147,10 +147,11 @@ def _with_owners(doc: Doc, actors: list[Span]) -> list[Span]:
 def _joined(ref: ActorRefiner, actors: list[Span]) -> list[Span]:
     """Adjacent actors with one separator between them, as one span."""
     doc, out, i = ref.doc, [], 0
+    coordinated = _coordinate_ends(ref)
     while i < len(actors):
         first, j = actors[i], i
         end = first.end
-        if not _after_coordinate(ref, first):
+        if first.start not in coordinated:  # "phối hợp với X, Y": coactors stay apart
             while True:
                 nxt = _next_piece(ref, end, actors[j + 1] if j + 1 < len(actors) else None)
                 if nxt is None:
@@ -198,13 +199,11 @@ def _issuer_next(ref: ActorRefiner, end: int) -> bool:
     return any(cue.function in functions for cue, _ in ref.cues.get(k, []))
 
 
-def _after_coordinate(ref: ActorRefiner, actor: Span) -> bool:
-    """True when "phối hợp với" ends right before the actor: coactors stay apart."""
-    for entries in ref.cues.values():
-        for cue, span in entries:
-            if cue.function == "coordinate" and span.end == actor.start:
-                return True
-    return False
+def _coordinate_ends(ref: ActorRefiner) -> set[int]:
+    """Where a "phối hợp với" cue ends, read once per Doc (a scan of every cue per actor
+    was quadratic in a long text)."""
+    return {span.end for entries in ref.cues.values() for cue, span in entries
+            if cue.function == "coordinate"}  # fmt: skip
 
 
 def _with_qualifier(ref: ActorRefiner, actor: Span) -> Span:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from ..assemble.records import DirectiveRecord, Origin, Ref
 from ..topic import RULE, actor_ends, object_topic
-from ..topic_scope import Opener, governing, openers
+from ..topic_scope import Opener, governing_all, openers
 
 
 def _nearer(opener: Optional[Opener], rec: DirectiveRecord) -> bool:
@@ -41,9 +41,9 @@ class TopicReader:
         if not records:
             return doc
         ends = actor_ends(doc)
-        found = openers(doc)
+        governed = governing_all(openers(doc), [rec.action.start for rec in records])
         for rec in records:
-            opener = governing(found, rec.action.start)
+            opener = governed[rec.action.start]
             if _nearer(opener, rec):
                 rec.topic = Ref(opener.start, opener.end, opener.rule, origin=opener.origin)
             elif rec.topic is None:
