@@ -571,8 +571,10 @@ class DirectiveModel:
         self._model: Optional[Language] = None
         self._cache: dict = {}
 
+    # Not named "model": spaCy asks every pipe ``hasattr(pipe, "model")`` (its listener
+    # protocol) before ``from_disk``, which would load from ``path`` first.
     @property
-    def model(self) -> Language:
+    def trained(self) -> Language:
         """The trained spaCy pipeline (``spancat`` and ``ner``)."""
         if self._model is None:
             self._load(self.location)
@@ -593,11 +595,11 @@ class DirectiveModel:
 
     def initialize(self, get_examples=None, *, nlp=None) -> None:
         """``nlp.initialize()``: the model at ``path`` (an error now, not at the first doc)."""
-        self.model  # noqa: B018
+        self.trained  # noqa: B018
 
     # A saved pipeline (``nlp.to_disk``) carries the trained weights in this folder.
     def to_disk(self, path, *, exclude=()) -> None:
-        self.model.to_disk(Path(path))
+        self.trained.to_disk(Path(path))
 
     def from_disk(self, path, *, exclude=()) -> DirectiveModel:
         self._load(Path(path))
@@ -611,14 +613,14 @@ class DirectiveModel:
         sentences (the per-run cost of the parser is paid once per batch)."""
         for batch in minibatch(docs, size=batch_size):
             views = [self._views(doc) for doc in batch]
-            read_sentences(self.model, [v for vs in views for v in vs], self._cache)
+            read_sentences(self.trained, [v for vs in views for v in vs], self._cache)
             for doc, doc_views in zip(batch, views):
                 self._vote(doc, predictions(doc, doc_views, self._cache))
                 yield doc
 
     def _views(self, doc: Doc) -> list[SentenceView]:
         if self.mode != "hybrid":
-            return sentence_views(doc, self.model.vocab)
+            return sentence_views(doc, self.trained.vocab)
         starts = [r.action.start for r in doc._.vnx_directives or []]
         context = doc._.vnx_clause_context or {}
 
@@ -629,7 +631,7 @@ class DirectiveModel:
                 (ctx := context.get(c0)) is not None and ctx.may_direct for c0, _ in view.clauses
             )
 
-        return sentence_views(doc, self.model.vocab, wanted)
+        return sentence_views(doc, self.trained.vocab, wanted)
 
     def _vote(self, doc: Doc, preds: list[SentencePrediction]) -> None:
         deadlines = tuple(Ref(s.start_char, s.end_char, s.id_ or "deadline")

@@ -164,7 +164,7 @@ def test_a_sentence_reads_the_same_alone_or_in_a_batch():
     from extractor.model import DirectiveModel, _reading, sentence_views
     from extractor.pipeline import build
 
-    model = DirectiveModel("directive_model", "hybrid", "").model
+    model = DirectiveModel("directive_model", "hybrid", "").trained
     rules = build("rules")
     views = [v.doc for d in list(iter_split("dev"))[:3] for v in sentence_views(rules(d.text),
                                                                                  model.vocab)]

@@ -33,7 +33,7 @@ class SectorClassifier:
         self._loaded = False
 
     @property
-    def model(self):
+    def trained(self):
         """The trained textcat pipeline, or None (rules alone, or none shipped)."""
         if self.use_model and not self._loaded:
             from ..sector_model import load_sector_model
@@ -54,7 +54,7 @@ class SectorClassifier:
         return doc
 
     def _predict(self, fields: list[dict], context: list[str]) -> list:
-        model = self.model
+        model = self.trained
         if model is None:
             return [None] * len(fields)
         from ..sector_model import example_text, predict
@@ -64,8 +64,8 @@ class SectorClassifier:
     def to_disk(self, path, *, exclude=()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        if self.model is not None:
-            self.model.to_disk(path / "model")
+        if self.trained is not None:
+            self.trained.to_disk(path / "model")
 
     def from_disk(self, path, *, exclude=()) -> SectorClassifier:
         import spacy
