@@ -169,16 +169,11 @@ def openers(doc: Doc) -> list[Opener]:
     return out
 
 
-def governing(found: list[Opener], action_start: int) -> Optional[Opener]:
-    """The innermost opener that governs an action starting at ``action_start``."""
-    return governing_all(found, [action_start])[action_start]
-
-
 def governing_all(found: list[Opener], starts: Sequence[int]) -> dict[int, Optional[Opener]]:
-    """:func:`governing` for many action starts in one sweep (asking every opener for every
-    action was quadratic in a long text): openers enter as their scope begins and leave,
-    lazily, once it has ended; the innermost is the one that starts last (the first in
-    text order among equals)."""
+    """The innermost opener that governs each action start, in one sweep (asking every
+    opener for every action was quadratic in a long text): openers enter as their scope
+    begins and leave, lazily, once it has ended; the innermost is the one that starts
+    last (the first in text order among equals)."""
     order = sorted(range(len(found)), key=lambda k: found[k].scope_start)
     live: list[tuple[int, int]] = []  # (-start, index): a max-heap on start
     out: dict[int, Optional[Opener]] = {}

@@ -9,6 +9,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Token
 
+from ..schema import Modality
 from .index import DocIndex
 from .records import Clause, ClauseContext, Frame, Origin, Ref
 from .table import table
@@ -223,11 +224,9 @@ def track_instruction(state: WalkState, readings: list[Clause], records) -> None
     if any({q.function for q in c.cues} & table().instructs for c in readings):
         state.instructing = True
     last = records[-1]
-    state.last_actor = None if last.modality == _PERMISSION else last.actor
+    state.last_actor = None if last.modality == Modality.permission else last.actor
     state.block_actor = state.last_actor
 
-
-_PERMISSION = "permission"
 
 
 def after_sentence(tokens, readings: list[Clause], found: Optional[Ref], ix: DocIndex,
