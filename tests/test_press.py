@@ -22,3 +22,6 @@ def test_press_case(case, extract):
     ]  # fmt: skip
     want = [(e["issuer"], e["actor"], e["action"], e["modality"]) for e in case["directives"]]
     assert got == want
+    for d, e in zip(doc.directives, case["directives"]):
+        if "issuer_source" in e:  # provenance pinned where the case is about the issuer
+            assert d.issuer.source == e["issuer_source"]

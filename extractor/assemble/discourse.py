@@ -200,11 +200,16 @@ def _past_portfolio(tokens: list[Token], q: int, ix: DocIndex) -> int:
 def speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
     """'Tôi' in a transcript is the leader whose turn it is; 'ông', 'người đứng đầu Chính
     phủ' in press is the leader named before (guideline 12.3)."""
-    if state.speaker is not None and is_first_person(ref, ix):
-        return state.speaker
+    if is_first_person(ref, ix):
+        return state.speaker or _speech_leader(ix) or ref
     if is_issuer_pronoun(ref, ix):
         return state.issuer or state.last_leader or ref
     return ref
+
+
+def _speech_leader(ix: DocIndex) -> Optional[Ref]:
+    leader = ix.first_leader()
+    return Ref.of(leader, "issuer.speech_leader") if leader is not None else None
 
 
 def is_issuer_pronoun(ref: Ref, ix: DocIndex) -> bool:

@@ -206,6 +206,8 @@ class DocIndex(SpanIndex):
             for i in range(span.start, span.end)
         }
         self.leader_titles = leader_titles()
+        self._first_leader: Optional[Span] = None
+        self._first_leader_read = False
 
     def sentence(self, start: int, end: int) -> SentenceClauses:
         """A sentence's tokens (outside skipped regions) and its clauses, as the
@@ -227,6 +229,15 @@ class DocIndex(SpanIndex):
                 span for entries in self.cues.values() for cue, span in entries
                 if cue.function == function)  # fmt: skip
         return bool(self._inside[function].overlapping(i, i))
+
+    def first_leader(self) -> Optional[Span]:
+        """The first leader the text names: in a speech without turn markers, the headline
+        or the opening names the speaker ("Chủ tịch UBND tỉnh phát biểu kết luận")."""
+        if not self._first_leader_read:
+            self._first_leader_read = True
+            self._first_leader = next(
+                (a for _, a in sorted(self.actors.items()) if self.is_leader(a)), None)
+        return self._first_leader
 
     def is_leader(self, span: Span) -> bool:
         key = (span.start, span.end)
