@@ -502,7 +502,21 @@ class VerbChain(_Rule):
     min_next: int = Field(ge=1)
     # Words that look like a verb after a comma but never start an action ("trừ").
     not_after_comma: tuple[str, ...] = ()
+    # Manner words after a verb that are no object of it ("xử lý nghiêm, đình chỉ X").
+    manner: tuple[str, ...] = ()
+    # Fixed coordinated compounds whose comma is never a cut ("khám bệnh, chữa bệnh").
+    pairs: tuple[str, ...] = ()
+    # Nouns that head a list of verb-phrase items ("các hành vi phá rừng, lấn chiếm đất").
+    list_heads: tuple[str, ...] = ()
     note: str = ""
+
+    @field_validator("pairs")
+    @classmethod
+    def _pairs_have_a_comma(cls, pairs: tuple[str, ...]) -> tuple[str, ...]:
+        for pair in pairs:
+            if pair.count(", ") != 1:
+                raise ValueError(f"pair {pair!r} must be 'A, B'")
+        return pairs
 
 
 class CueFunctions(_Rule):
