@@ -179,6 +179,12 @@ class Cue(_Rule):
     # A proposal that may go up ("kiến nghị Chính phủ ..."): not a directive when its actor
     # is a higher level (``function_words.higher_levels``, guideline 12.10, C41).
     upward: bool = False
+    # A qualifier that runs to the next comma ("căn cứ kết quả thẩm định …, tham mưu …",
+    # C54); with no comma before the action it is no qualifier.
+    to_comma: bool = False
+    # A passive assignment ("X được giao …", C46): the assigner is unnamed, so the issuer is
+    # the leader named last.
+    passive: bool = False
     note: str = ""
 
     @field_validator("phrase")
@@ -442,6 +448,16 @@ class FunctionWords(_Rule):
     issuer_portfolio: tuple[str, ...] = ()
     # "phó" split from the leader's title by the tokenizer: part of the issuer.
     title_prefixes: tuple[str, ...] = ()
+    # Words that set no task on their own: an action made only of them is a closing formula
+    # ("nghiêm túc triển khai thực hiện./.", C55) or an attitude ("luôn gương mẫu, trách
+    # nhiệm", C52), no directive.
+    no_task: tuple[str, ...] = ()
+    # Staff offices that write in their own name ("Văn phòng UBND tỉnh đề nghị các sở …",
+    # C61): before a speaking cue they are no actor, and never the issuer (guideline 5).
+    staff_offices: tuple[str, ...] = ()
+    # "ký công điện": a signer's act before "của <leader>", whose document it is; that
+    # leader speaks through it, not the signer (C62).
+    signed_for: tuple[str, ...] = ()
     # Upper-case header lines that end the issuing body's name.
     header_contains: tuple[str, ...]
     header_starts: tuple[str, ...]
@@ -738,6 +754,9 @@ class DeadlineRules(_Rule):
     # How a sentence that only states the deadline of the one before it begins
     # ("Thời hạn hoàn thành: ..."), folded (lower case, words only).
     deadline_labels: tuple[str, ...] = ()
+    # Words right before a time expression that make it describe the object, not the
+    # deadline ("các khoản vay đến hạn trong quý IV", C48); lower case.
+    object_markers: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DeadlineRules:

@@ -124,7 +124,10 @@ def _verb_chain_link(tokens: list[Token], k: int, current: list[Token], ix: DocI
         return False
     if _lists_after_head([t for t in current if t.text == "," or t.text not in PUNCT], ix):
         return False
-    before = _content(_last_chunk(current), ix)
+    last = _last_chunk(current)
+    if last and (hit := ix.cue(last[0].i, {"qualifier"})) and hit[0].to_comma:
+        return False  # "X, căn cứ ý kiến các sở, hoàn thiện hồ sơ": the qualifier ends here
+    before = _content(last, ix)
     obj = _without_manner(_object_after_verb(before, ix))
     # "rà soát, cắt giảm X": a phrase ending in its verb shares the object after the comma.
     return len(obj) >= chain.min_object and before[-1].pos_ != "VERB"
