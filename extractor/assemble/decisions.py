@@ -29,6 +29,7 @@ class SentenceState:
     issuer: Optional[Ref]
     governing: Optional[str]
     prev_actor: Optional[Ref] = None
+    prev_coactors: list[Ref] = field(default_factory=list)
     carried: Optional[Ref] = None  # the last actor of the instruction context (C22)
     strong_seen: bool = False
     past: bool = False
@@ -233,11 +234,13 @@ def _inherit(c: Clause, s: SentenceState) -> None:
     frame = s.frame
     if c.actor is None:
         c.actor = _handed(s.prev_actor, Origin.previous_clause)
+        if c.actor is not None and not c.coactors:  # "X phối hợp với Y làm A, làm B": Y in B
+            c.coactors = [ref.handed(Origin.previous_clause) for ref in s.prev_coactors]
         if c.actor is None and frame is not None and frame.actor is not None:
             c.actor = _handed(frame.actor, frame.origin)
         if c.actor is None:  # "Đồng thời, khẩn trương ...": the last actor told (C22)
             c.actor = _handed(s.carried, Origin.previous_clause)
-    s.prev_actor = c.actor
+    s.prev_actor, s.prev_coactors = c.actor, c.coactors
     if c.topic is None and frame is not None:
         c.topic = _handed(frame.topic, frame.origin)
     if c.deadline is None and frame is not None:
