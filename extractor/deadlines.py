@@ -151,9 +151,15 @@ def _candidates(text: str) -> list[tuple[int, int, DeadlineRule, re.Match]]:
     for rule, rx in get_rules().compiled:
         for m in _matches(rx, text):
             start = m.end("lead") if "lead" in rx.groupindex and m.group("lead") else m.start()
-            if m.end() > start:
+            if m.end() > start and not _inside_object(text, start):
                 out.append((start, m.end(), rule, m))
     return out
+
+
+def _inside_object(text: str, start: int) -> bool:
+    """"các khoản vay đến hạn trong quý IV": the time describes the object (C48)."""
+    before = " " + text[max(0, start - 30) : start].lower().rstrip()
+    return any(before.endswith(" " + w) for w in get_rules().data.object_markers)
 
 
 def find_deadlines(text: str) -> list[DeadlineMatch]:

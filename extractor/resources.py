@@ -179,6 +179,12 @@ class Cue(_Rule):
     # A proposal that may go up ("kiến nghị Chính phủ ..."): not a directive when its actor
     # is a higher level (``function_words.higher_levels``, guideline 12.10, C41).
     upward: bool = False
+    # A qualifier that runs to the next comma ("căn cứ kết quả thẩm định …, tham mưu …",
+    # C54); with no comma before the action it is no qualifier.
+    to_comma: bool = False
+    # A passive assignment ("X được giao …", C46): the assigner is unnamed, so the issuer is
+    # the leader named last.
+    passive: bool = False
     note: str = ""
 
     @field_validator("phrase")
@@ -442,6 +448,16 @@ class FunctionWords(_Rule):
     issuer_portfolio: tuple[str, ...] = ()
     # "phó" split from the leader's title by the tokenizer: part of the issuer.
     title_prefixes: tuple[str, ...] = ()
+    # Words that set no task on their own: an action made only of them is a closing formula
+    # ("nghiêm túc triển khai thực hiện./.", C55) or an attitude ("luôn gương mẫu, trách
+    # nhiệm", C52), no directive.
+    no_task: tuple[str, ...] = ()
+    # Staff offices that write in their own name ("Văn phòng UBND tỉnh đề nghị các sở …",
+    # C61): before a speaking cue they are no actor, and never the issuer (guideline 5).
+    staff_offices: tuple[str, ...] = ()
+    # "ký công điện": a signer's act before "của <leader>", whose document it is; that
+    # leader speaks through it, not the signer (C62).
+    signed_for: tuple[str, ...] = ()
     # Upper-case header lines that end the issuing body's name.
     header_contains: tuple[str, ...]
     header_starts: tuple[str, ...]
@@ -502,7 +518,21 @@ class VerbChain(_Rule):
     min_next: int = Field(ge=1)
     # Words that look like a verb after a comma but never start an action ("trừ").
     not_after_comma: tuple[str, ...] = ()
+    # Manner words after a verb that are no object of it ("xử lý nghiêm, đình chỉ X").
+    manner: tuple[str, ...] = ()
+    # Fixed coordinated compounds whose comma is never a cut ("khám bệnh, chữa bệnh").
+    pairs: tuple[str, ...] = ()
+    # Nouns that head a list of verb-phrase items ("các hành vi phá rừng, lấn chiếm đất").
+    list_heads: tuple[str, ...] = ()
     note: str = ""
+
+    @field_validator("pairs")
+    @classmethod
+    def _pairs_have_a_comma(cls, pairs: tuple[str, ...]) -> tuple[str, ...]:
+        for pair in pairs:
+            if pair.count(", ") != 1:
+                raise ValueError(f"pair {pair!r} must be 'A, B'")
+        return pairs
 
 
 class CueFunctions(_Rule):
@@ -724,6 +754,9 @@ class DeadlineRules(_Rule):
     # How a sentence that only states the deadline of the one before it begins
     # ("Thời hạn hoàn thành: ..."), folded (lower case, words only).
     deadline_labels: tuple[str, ...] = ()
+    # Words right before a time expression that make it describe the object, not the
+    # deadline ("các khoản vay đến hạn trong quý IV", C48); lower case.
+    object_markers: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DeadlineRules:

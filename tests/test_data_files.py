@@ -107,3 +107,16 @@ def test_the_stage_order_is_the_config_and_flows_one_way():
     assert build("rules").pipe_names == [name for name in order if name != MODEL_STAGE]
     model_cfg = load_config()["components"][MODEL_STAGE]
     assert {"mode", "rule_weight", "veto", "veto_unless_rule", "propose"} <= set(model_cfg)
+
+
+def test_word_lists_compared_to_lowercase_tokens_are_lowercase():
+    """The assembler compares these lists to ``Token.lower_`` (or lowered text)."""
+    from extractor.deadlines import get_rules
+    from extractor.resources import cue_functions, function_words
+
+    chain, words = cue_functions().verb_chain, function_words()
+    lists = [chain.not_after_comma, chain.manner, chain.pairs, chain.list_heads,
+             words.no_task, words.staff_offices, words.signed_for,
+             get_rules().data.object_markers]  # fmt: skip
+    for entries in lists:
+        assert entries and all(w == w.lower() and w.strip() == w for w in entries), entries

@@ -6,6 +6,7 @@ once and writes the result on ``doc._.vnx_sentences``; the assembler and the mod
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from spacy.tokens import Doc, Token
@@ -116,15 +117,62 @@ def _verb_chain_link(tokens: list[Token], k: int, current: list[Token], ix: DocI
     chain = table().verb_chain
     if tokens[k].pos_ != "VERB" or tokens[k].lower_ in chain.not_after_comma:
         return False
-    if _opens_aside(current, ix):
+    if _opens_aside(current, ix) or _fixed_pair(tokens, k, current):
         return False
     nxt = _content(tokens[k : k + _chunk_end(tokens, k)], ix)
     if len(_object_after_verb(nxt, ix)) < chain.min_next:
         return False
-    before = _content(_last_chunk(current), ix)
-    obj = _object_after_verb(before, ix)
+    if _lists_after_head([t for t in current if t.text == "," or t.text not in PUNCT], ix):
+        return False
+    last = _last_chunk(current)
+    if last and (hit := ix.cue(last[0].i, {"qualifier"})) and hit[0].to_comma:
+        return False  # "X, căn cứ ý kiến các sở, hoàn thiện hồ sơ": the qualifier ends here
+    before = _content(last, ix)
+    obj = _without_manner(_object_after_verb(before, ix))
     # "rà soát, cắt giảm X": a phrase ending in its verb shares the object after the comma.
     return len(obj) >= chain.min_object and before[-1].pos_ != "VERB"
+
+
+def _words(tokens: list[Token]) -> str:
+    return " ".join(t.lower_ for t in tokens)
+
+
+def _fixed_pair(tokens: list[Token], k: int, current: list[Token]) -> bool:
+    """The comma joins the halves of a fixed compound ("khám bệnh, chữa bệnh")."""
+    before = " " + _words(current[-4:])
+    after = _words(tokens[k : k + 4]) + " "
+    for pair in table().verb_chain.pairs:
+        left, right = pair.split(", ")
+        if before.endswith(" " + left) and after.startswith(right + " "):
+            return True
+    return False
+
+
+def _without_manner(obj: list[Token]) -> list[Token]:
+    """The object less its trailing manner words ("xử lý nghiêm": no object)."""
+    manner = table().verb_chain.manner
+    changed = True
+    while obj and changed:
+        changed = False
+        for phrase in manner:
+            n = phrase.count(" ") + 1
+            if len(obj) >= n and _words(obj[-n:]) == phrase:
+                obj, changed = obj[:-n], True
+                break
+    return obj
+
+
+def _lists_after_head(words: list[Token], ix: DocIndex) -> bool:
+    """A list head ("các hành vi", "các trường hợp") after the clause's verb, with its first
+    item after it: the commas list the head's items ("hành vi phá rừng, lấn chiếm đất
+    rừng"), not new actions; "hướng dẫn thủ tục, kiểm tra X" (no item) still cuts."""
+    first = next((j for j, t in enumerate(words)
+                  if t.pos_ == "VERB" and not _is_frame_token(t, ix)), None)  # fmt: skip
+    if first is None:
+        return False
+    tail = " " + _words(words[first + 1 :]) + " ,"
+    return any(re.search(rf" {re.escape(head)} [^,]", tail)
+               for head in table().verb_chain.list_heads)  # fmt: skip
 
 
 def _opens_aside(current: list[Token], ix: DocIndex) -> bool:

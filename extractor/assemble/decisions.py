@@ -16,7 +16,7 @@ from .discourse import WalkState, is_issuer_pronoun, speaker_for
 from .index import DocIndex
 from .records import Clause, ClauseContext, DirectiveRecord, Frame, Origin, Ref
 from .roles import end_of, read_clause
-from .table import table
+from .table import PUNCT, table
 
 
 @dataclass
@@ -29,6 +29,7 @@ class SentenceState:
     issuer: Optional[Ref]
     governing: Optional[str]
     prev_actor: Optional[Ref] = None
+    prev_coactors: list[Ref] = field(default_factory=list)
     carried: Optional[Ref] = None  # the last actor of the instruction context (C22)
     strong_seen: bool = False
     past: bool = False
@@ -102,8 +103,9 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         carried=state.last_actor if state.instructing else state.block_actor,
     )  # fmt: skip
     records: list[DirectiveRecord] = []
+    aphorism = _mirrored(readings, ix)
     for i, c in enumerate(readings):
-        if _opens_for_issuer(readings, i):
+        if _opens_for_issuer(readings, i) or i in aphorism:
             continue
         rec = _read_clause_decision(c, s, ix, state, has_conclusion, evidence, lead_in)
         if rec is not None:
@@ -111,6 +113,27 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
     completion_tail(ix.text, readings, records)
     trailing_deadline(ix.text, evidence.end, records)
     return records, readings
+
+
+def _mirrored(readings: list[Clause], ix: DocIndex) -> set[int]:
+    """Two clauses with the same words swapped ("vốn phải chờ dự án, không để dự án chờ
+    vốn"): an aphorism, which directs no one (C63)."""
+    words = [_plain_words(c, ix) for c in readings]
+    for i in range(len(readings) - 1):
+        a, b = words[i], words[i + 1]
+        if len(a) >= 3 and sorted(a) == sorted(b) and a != b:
+            return {i, i + 1}
+    return set()
+
+
+def _plain_words(c: Clause, ix: DocIndex) -> list[str]:
+    """The action's words outside cues and punctuation."""
+    if c.action is None:
+        return []
+    inside = {i for t in c.tokens for _, span in ix.cues.get(t.i, [])
+              for i in range(span.start, span.end)}  # fmt: skip
+    a0, a1 = c.action
+    return [t.lower_ for t in c.tokens[a0:a1] if t.text not in PUNCT and t.i not in inside]
 
 
 def _opens_for_issuer(readings: list[Clause], i: int) -> bool:
@@ -173,10 +196,13 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
                   state.section == "assessment", state.conclusion_seen, table().instructs,
                   state.instructing, own_actor and _is_issuer(c.actor, s.issuer, ix))
     gate = next((gate for gate in GATES if gate.holds(g)), None)
-    if gate is None or (lead_in and announces_list(c)) or c.completion_only:
+    if gate is None or (lead_in and announces_list(c)) or c.completion_only or sets_no_task(c):
         return None  # "... một số nội dung sau:": the items below are the directives
     confidence = gate.confidence - (NO_ACTOR_PENALTY if c.actor is None else 0)
-    return record(c, evidence, s.issuer, modality(c, s.governing, ix), confidence,
+    issuer = s.issuer
+    if issuer is None and any(cue.passive for cue in c.cues):
+        issuer = state.last_leader  # "X được giao …": the leader named before assigned it
+    return record(c, evidence, issuer, modality(c, s.governing, ix), confidence,
                   [gate.rule, *(cue.id for cue in c.cues), *cues.action_ids])  # fmt: skip
 
 
@@ -208,11 +234,13 @@ def _inherit(c: Clause, s: SentenceState) -> None:
     frame = s.frame
     if c.actor is None:
         c.actor = _handed(s.prev_actor, Origin.previous_clause)
+        if c.actor is not None and not c.coactors:  # "X phối hợp với Y làm A, làm B": Y in B
+            c.coactors = [ref.handed(Origin.previous_clause) for ref in s.prev_coactors]
         if c.actor is None and frame is not None and frame.actor is not None:
             c.actor = _handed(frame.actor, frame.origin)
         if c.actor is None:  # "Đồng thời, khẩn trương ...": the last actor told (C22)
             c.actor = _handed(s.carried, Origin.previous_clause)
-    s.prev_actor = c.actor
+    s.prev_actor, s.prev_coactors = c.actor, c.coactors
     if c.topic is None and frame is not None:
         c.topic = _handed(frame.topic, frame.origin)
     if c.deadline is None and frame is not None:
@@ -229,6 +257,17 @@ def announces_list(c: Clause) -> bool:
     t = table()
     words = [w.lower_ for w in c.tokens[a0:a1]]
     return bool(words) and (words[-1] in t.announce_last or words[-2:] in t.announce_last_two)
+
+
+def sets_no_task(c: Clause) -> bool:
+    """An action made only of words that set no task ("nghiêm túc triển khai thực hiện",
+    "luôn gương mẫu, trách nhiệm"): a closing formula or an attitude (C52, C55)."""
+    a0, a1 = c.action
+    rest = " " + " ".join(t.lower_ for t in c.tokens[a0:a1] if t.text not in PUNCT) + " "
+    for phrase in table().no_task:
+        rest = rest.replace(f" {phrase} ", " ")
+        rest = rest.replace(f" {phrase} ", " ")  # a phrase next to itself
+    return not rest.strip()
 
 
 def modality(c: Clause, governing: Optional[str], ix: DocIndex) -> str:

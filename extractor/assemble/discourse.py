@@ -9,6 +9,7 @@ from typing import Optional
 
 from spacy.tokens import Doc, Token
 
+from ..resources import actor_phrases
 from ..schema import Modality
 from .index import DocIndex
 from .records import Clause, ClauseContext, Frame, Origin, Ref
@@ -117,7 +118,20 @@ def find_issuer(tokens: list[Token], ix: DocIndex) -> Optional[Ref]:
         q = past_issuer_adverbs(tokens, q, ix)
         if q < len(tokens) and ix.cue(tokens[q].i, speaking):
             return ref
+        if _owner_speaks(tokens, k, q, ix):
+            return ref
     return None
+
+
+def _owner_speaks(tokens: list[Token], k: int, q: int, ix: DocIndex) -> bool:
+    """"Phó Thủ tướng đã ký công điện của Thủ tướng Chính phủ, yêu cầu …": the leader whose
+    document it is speaks through it, not the signer (C62)."""
+    if not (1 < k and q + 1 < len(tokens) and tokens[q].text == ","
+            and tokens[k - 1].lower_ in actor_phrases().possessives
+            and ix.cue(tokens[q + 1].i, table().speaking) is not None):  # fmt: skip
+        return False
+    before = ix.text[max(0, tokens[k - 1].idx - 40) : tokens[k - 1].idx].lower().rstrip()
+    return before.endswith(table().signed_for)  # "theo chỉ đạo của X, yêu cầu": not X
 
 
 def issuer_at(tokens: list[Token], k: int, ix: DocIndex) -> Optional[tuple[Ref, int]]:
@@ -174,7 +188,7 @@ def pronoun_end(tokens: list[Token], k: int, ix: DocIndex) -> Optional[int]:
 def past_issuer_adverbs(tokens: list[Token], q: int, ix: DocIndex) -> int:
     """Past a portfolio ("phụ trách khối kinh tế") and the adverbs ("cũng", "đồng thời")
     between the issuer and the cue."""
-    q = _past_portfolio(tokens, q, ix)
+    q = _past_portfolio(tokens, _past_apposition(tokens, q, ix), ix)
     skipped = 0
     while q < len(tokens) and skipped < 3 and (
         tokens[q].lower_ in table().issuer_adverbs
@@ -182,6 +196,26 @@ def past_issuer_adverbs(tokens: list[Token], q: int, ix: DocIndex) -> int:
     ):
         q, skipped = q + 1, skipped + 1
     return q
+
+
+MAX_APPOSITION = 16  # tokens of ", Trưởng Ban Chỉ đạo phòng, chống thiên tai tỉnh,"
+
+
+def _past_apposition(tokens: list[Token], q: int, ix: DocIndex) -> int:
+    """", Trưởng Ban Chỉ đạo …, đề nghị": a second title in apposition, between commas,
+    before the speaking cue (C47); the issuer is the first title."""
+    if q + 1 >= len(tokens) or tokens[q].text != "," or not _role_title_at(tokens[q + 1]):
+        return q
+    speaking = table().speaking
+    for k in range(q + 2, min(len(tokens) - 1, q + MAX_APPOSITION)):
+        if tokens[k].text == "," and ix.cue(tokens[k + 1].i, speaking):
+            return k + 1
+    return q
+
+
+def _role_title_at(tok: Token) -> bool:
+    text = tok.doc.text[tok.idx : tok.idx + 40].lower()
+    return any(text.startswith(title.lower() + " ") for title in actor_phrases().role_titles)
 
 
 MAX_PORTFOLIO = 8  # tokens of "phụ trách khối văn hóa - xã hội" before the cue

@@ -120,12 +120,12 @@ def _read_leader(cur: Cursor, c: Clause) -> bool:
     return False
 
 
-def _speaking_leader(cur: Cursor) -> Optional[tuple[Ref, int, tuple]]:
+def _speaking_leader(cur: Cursor) -> Optional[tuple[Optional[Ref], int, tuple]]:
     """The issuer, the position of its verb and the verb: at the clause start or after a
     short opener ending in a comma ("Chiều 5/9, ...", "Tại buổi làm việc, ...")."""
     tokens, n, ix = cur.tokens, cur.n, cur.ix
     for p in _issuer_starts(cur):
-        hit = issuer_at(tokens, p, ix)
+        hit = issuer_at(tokens, p, ix) or _staff_office_at(tokens, p, ix)
         if hit is None:
             continue
         issuer, q = hit  # past the person's name after a title
@@ -133,9 +133,23 @@ def _speaking_leader(cur: Cursor) -> Optional[tuple[Ref, int, tuple]]:
         # an assigning reading of the verb wins over a merely speaking one
         verb = (ix.cue(tokens[q].i, table().introduces_actor) or ix.cue(tokens[q].i, _SPEAKS)
                 if q < n else None)  # fmt: skip
+        if verb is not None and issuer is None and verb[0].after_leader:
+            continue  # "Văn phòng UBND tỉnh chỉ đạo Trung tâm …": the office's own task
         if verb is not None:
             return issuer, q, verb
     return None
+
+
+def _staff_office_at(tokens: list[Token], p: int, ix: DocIndex) -> Optional[tuple[None, int]]:
+    """"Văn phòng UBND tỉnh đề nghị …": the office writes in its own name; it speaks, but
+    it is no issuer (None) and no actor (C61)."""
+    actor = ix.actors.get(tokens[p].i)
+    if actor is None or not actor.text.lower().startswith(table().staff_offices):
+        return None
+    q = p
+    while q < len(tokens) and tokens[q].i < actor.end:
+        q += 1
+    return None, q
 
 
 MAX_OPENER = 30  # tokens of a circumstantial opener before the issuer
@@ -200,13 +214,23 @@ def _between(cur: Cursor, c: Clause) -> str:
         cur.p = cur.skip(hit[1])
         if hit[0].function in table().instructs and c.actor is None:
             cur.p = to_actor(tokens, cur.p, ix, c, f"actor.after_{hit[0].id}")
-    elif hit := cur.at({"filler", "qualifier"}):
+    elif (hit := cur.at({"filler", "qualifier"})) and _qualifier_closes(cur, hit):
         cur.p = cur.skip(hit[1])
+        if hit[0].to_comma:
+            cur.p = cur.to_comma(cur.p)
         if cur.p < cur.n and tokens[cur.p].text == ",":
             cur.p += 1
     else:
         return _between_tail(cur, c, tok)
     return "next"
+
+
+def _qualifier_closes(cur: Cursor, hit: tuple) -> bool:
+    """A qualifier up to a comma ("căn cứ …,") needs the comma and a verb after it."""
+    if not hit[0].to_comma:
+        return True
+    q = cur.to_comma(cur.skip(hit[1]))
+    return q + 1 < cur.n and verb_follows(cur.tokens, q + 1, cur.ix)
 
 
 def _between_tail(cur: Cursor, c: Clause, tok: Token) -> str:
@@ -356,9 +380,10 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
 def _read_report_tail(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
     """", báo cáo Thủ tướng ...": the recipient after the report cue."""
     n = len(tokens)
-    report = tokens[q + 1]
-    r = q + 2
-    while r < n and tokens[r].i < report.i + 1:
+    hit = ix.cue(tokens[q + 1].i, {"report"})
+    cue_end = hit[1].end if hit is not None else tokens[q + 1].i + 1
+    r = q + 2  # past the whole cue: "gửi kết quả về Sở X"
+    while r < n and tokens[r].i < cue_end:
         r += 1
     actor = ix.actors.get(tokens[r].i) if r < n else None
     if actor is not None:
@@ -378,11 +403,16 @@ def _read_action_head(tokens: list[Token], p: int, end: int, ix: DocIndex, c: Cl
 
 
 def _read_purpose(tokens: list[Token], purpose_at: int, ix: DocIndex, c: Clause) -> None:
-    n = len(tokens)
+    n, t = len(tokens), table()
     pend = n
     for r in range(purpose_at + 1, n):
         if ix.deadlines.get(tokens[r].i) is not None:
             set_deadline(c, ix.deadlines[tokens[r].i])
+            pend = r
+            break
+        if tokens[r].text in t.comma_and and r + 1 < n and ix.cue(tokens[r + 1].i, {"report"}):
+            _read_report_tail(tokens, r, ix, c)  # "để mua sắm X, trình UBND tỉnh"
+            tail_deadline(tokens, r + 1, ix, c)
             pend = r
             break
     while pend > purpose_at and tokens[pend - 1].text in PUNCT:

@@ -39,6 +39,9 @@ class _Table:
     title_prefixes: frozenset
     announce_last: frozenset
     announce_last_two: tuple
+    no_task: tuple  # longest first: words that set no task on their own (C52, C55)
+    staff_offices: tuple  # "Văn phòng UBND tỉnh đề nghị …": no actor, no issuer (C61)
+    signed_for: tuple  # "ký công điện" before "của <leader>": that leader speaks (C62)
     verb_chain: VerbChain  # when ", <verb> ..." starts a new action
 
 
@@ -65,4 +68,7 @@ def table() -> _Table:
         announce_last=frozenset(w.list_announcers.last),
         announce_last_two=tuple(list(pair) for pair in w.list_announcers.last_two),
         verb_chain=cf.verb_chain,
+        no_task=tuple(sorted(w.no_task, key=len, reverse=True)),
+        staff_offices=tuple(w.staff_offices),
+        signed_for=tuple(w.signed_for),
     )  # fmt: skip
