@@ -173,7 +173,7 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
                   state.section == "assessment", state.conclusion_seen, table().instructs,
                   state.instructing, own_actor and _is_issuer(c.actor, s.issuer, ix))
     gate = next((gate for gate in GATES if gate.holds(g)), None)
-    if gate is None or (lead_in and announces_list(c)) or c.completion_only:
+    if gate is None or announces_list(c, lead_in) or c.completion_only:
         return None  # "... một số nội dung sau:": the items below are the directives
     confidence = gate.confidence - (NO_ACTOR_PENALTY if c.actor is None else 0)
     return record(c, evidence, s.issuer, modality(c, s.governing, ix), confidence,
@@ -223,12 +223,18 @@ def _handed(ref: Optional[Ref], origin: Origin) -> Optional[Ref]:
     return None if ref is None else ref.handed(origin)
 
 
-def announces_list(c: Clause) -> bool:
-    """A lead-in clause whose only object is the list below ("... các nội dung sau:")."""
+def announces_list(c: Clause, lead_in: bool) -> bool:
+    """A lead-in clause whose only object is the list below ("... các nội dung sau:"), or
+    a speech's announcement ending in a full stop ("... tập trung vào mấy việc sau đây."),
+    where only the two-word announcers count (a bare "sau" may be "tuần sau")."""
+    if c.action is None:
+        return False
     a0, a1 = c.action
     t = table()
     words = [w.lower_ for w in c.tokens[a0:a1]]
-    return bool(words) and (words[-1] in t.announce_last or words[-2:] in t.announce_last_two)
+    if not words:
+        return False
+    return words[-2:] in t.announce_last_two or (lead_in and words[-1] in t.announce_last)
 
 
 def modality(c: Clause, governing: Optional[str], ix: DocIndex) -> str:

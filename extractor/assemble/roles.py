@@ -106,6 +106,7 @@ def _read_leader(cur: Cursor, c: Clause) -> bool:
     verb says the clause directs nothing (praise, a report)."""
     found = _speaking_leader(cur)
     if found is None:
+        c.past = c.past or _leader_did(cur)
         return False
     c.issuer, cur.p, verb = found
     tokens, n = cur.tokens, cur.n
@@ -136,6 +137,18 @@ def _speaking_leader(cur: Cursor) -> Optional[tuple[Ref, int, tuple]]:
         if verb is not None:
             return issuer, q, verb
     return None
+
+
+def _leader_did(cur: Cursor) -> bool:
+    """"Cách đây một tuần, Phó Thủ tướng cũng đã có ý kiến ...": a leader behind an
+    opener, then a past marker: what was done before, reported (C39)."""
+    tokens, ix = cur.tokens, cur.ix
+    for p in _issuer_starts(cur):
+        hit = issuer_at(tokens, p, ix) if p > cur.p else None
+        if hit is not None:
+            q = past_issuer_adverbs(tokens, hit[1], ix)
+            return q < cur.n and ix.cue(tokens[q].i, {"past"}) is not None
+    return False
 
 
 MAX_OPENER = 30  # tokens of a circumstantial opener before the issuer
