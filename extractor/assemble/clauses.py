@@ -93,6 +93,8 @@ def _has_verb(tokens: list[Token]) -> bool:
 
 def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: DocIndex) -> bool:
     tok = tokens[k]
+    if _only_filler(current, ix):
+        return False  # "Thứ nhất, về thu ngân sách.": the enumerator opens the clause
     if ix.cue(tok.i, {"coordinate", "report", "purpose", "attached"}):
         return False
     if ix.cue(tok.i, table().split | {"completion"}):
@@ -173,6 +175,19 @@ def _last_chunk(current: list[Token]) -> list[Token]:
     """The clause so far after its last comma: the phrase right before the cut."""
     commas = [j for j, t in enumerate(current) if t.text == ","]
     return current[commas[-1] + 1 :] if commas else current
+
+
+def _only_filler(current: list[Token], ix: DocIndex) -> bool:
+    """True when the clause so far is a spoken enumerator or filler ("Thứ nhất", "Một là")."""
+    seen, end = False, -1
+    for t in current:
+        if t.i < end or t.text in PUNCT:
+            continue
+        hit = ix.cue(t.i, {"filler"})
+        if hit is None:
+            return False
+        seen, end = True, hit[1].end
+    return seen
 
 
 def _in_coactor_list(current: list[Token], ix: DocIndex) -> bool:

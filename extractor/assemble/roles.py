@@ -17,6 +17,7 @@ from .records import Clause, Ref
 from .table import PUNCT, table
 
 _SPEAKS = frozenset({"issuer_verb", "non_directive", "conclusion"})
+_SENTENCE_END = frozenset({".", "!", "?"})
 _BETWEEN = frozenset({"modal", "lead"})
 
 
@@ -89,6 +90,8 @@ def _read_topic(cur: Cursor, c: Clause) -> None:
     start = cur.skip(hit[1])
     colon = next((k for k in range(start, n) if tokens[k].text == ":"), None)
     q = colon if colon is not None else cur.to_comma(start)
+    if q == n and tokens[-1].text in _SENTENCE_END:
+        q = n - 1  # "Thứ hai, về thu ngân sách.": a topic sentence of its own (C57)
     if q < n and q > start:
         c.topic = Ref(tokens[start].idx, end_of(tokens[q - 1]), hit[0].id)
         cur.p = q + 1
