@@ -502,7 +502,14 @@ class VerbChain(_Rule):
     min_next: int = Field(ge=1)
     # Words that look like a verb after a comma but never start an action ("trừ").
     not_after_comma: tuple[str, ...] = ()
+    # Word pairs joined by a comma into one term ("phòng, chống thiên tai"): never cut.
+    joined: tuple[tuple[str, str], ...] = ()
     note: str = ""
+
+    @field_validator("joined")
+    @classmethod
+    def _lower_pairs(cls, value: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple((normalize_text(a).lower(), normalize_text(b).lower()) for a, b in value)
 
 
 class CueFunctions(_Rule):

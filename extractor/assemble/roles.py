@@ -355,7 +355,8 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
         tok = tokens[q]
         if (dl := ix.deadlines.get(tok.i)) is not None and purpose_at is None:
             set_deadline(c, dl)
-            return min(end, q), purpose_at
+            if not _object_after_deadline(tokens, p, q, dl):
+                return min(end, q), purpose_at
         if tok.text in t.comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
             _read_report_tail(tokens, q, ix, c)
             tail_deadline(tokens, q + 1, ix, c)
@@ -367,6 +368,18 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
             purpose_at = q
             end = min(end, q)
     return end, purpose_at
+
+
+def _object_after_deadline(tokens: list[Token], p: int, q: int, dl: Span) -> bool:
+    """"hoàn thiện ngay trong quý I các nghị định ...", "rà soát, cắt giảm ngay các thủ
+    tục ...": verbs alone before the deadline, their object after it; the action goes on."""
+    if any(t.pos_ != "VERB" and t.text not in table().comma_and for t in tokens[p:q]):
+        return False
+    after = next((t for t in tokens[q:] if t.i >= dl.end), None)
+    return after is not None and after.text not in PUNCT and after.pos_ in _OBJECT_POS
+
+
+_OBJECT_POS = frozenset({"NOUN", "PROPN", "DET", "NUM"})
 
 
 def _read_report_tail(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
