@@ -95,6 +95,8 @@ def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: Do
     tok = tokens[k]
     if _only_filler(current, ix):
         return False  # "Thứ nhất, về thu ngân sách.": the enumerator opens the clause
+    if k >= 2 and (tokens[k - 2].lower_, tok.lower_) in table().verb_chain.joined:
+        return False  # "công tác phòng, chống thiên tai": one term
     if ix.cue(tok.i, {"coordinate", "report", "purpose", "attached"}):
         return False
     if ix.cue(tok.i, table().split | {"completion"}):
@@ -118,8 +120,6 @@ def _verb_chain_link(tokens: list[Token], k: int, current: list[Token], ix: DocI
     chain = table().verb_chain
     if tokens[k].pos_ != "VERB" or tokens[k].lower_ in chain.not_after_comma:
         return False
-    if k >= 2 and (tokens[k - 2].lower_, tokens[k].lower_) in chain.joined:
-        return False  # "công tác phòng, chống thiên tai": one term
     if _opens_aside(current, ix):
         return False
     nxt = _content(tokens[k : k + _chunk_end(tokens, k)], ix)

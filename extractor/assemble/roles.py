@@ -357,7 +357,8 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
             set_deadline(c, dl)
             if not _object_after_deadline(tokens, p, q, dl):
                 return min(end, q), purpose_at
-        if tok.text in t.comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
+        if (tok.text in t.comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"})
+                and not _verbs_only(tokens[p:q])):  # "hoàn thiện, trình ...": one action
             _read_report_tail(tokens, q, ix, c)
             tail_deadline(tokens, q + 1, ix, c)
             return min(end, q), purpose_at
@@ -373,13 +374,18 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
 def _object_after_deadline(tokens: list[Token], p: int, q: int, dl: Span) -> bool:
     """"hoàn thiện ngay trong quý I các nghị định ...", "rà soát, cắt giảm ngay các thủ
     tục ...": verbs alone before the deadline, their object after it; the action goes on."""
-    if any(t.pos_ != "VERB" and t.text not in table().comma_and for t in tokens[p:q]):
+    if not _verbs_only(tokens[p:q]):
         return False
     after = next((t for t in tokens[q:] if t.i >= dl.end), None)
     return after is not None and after.text not in PUNCT and after.pos_ in _OBJECT_POS
 
 
 _OBJECT_POS = frozenset({"NOUN", "PROPN", "DET", "NUM"})
+
+
+def _verbs_only(words: list[Token]) -> bool:
+    """Verbs with no object yet ("rà soát, cắt giảm")."""
+    return all(t.pos_ == "VERB" or t.text in table().comma_and for t in words)
 
 
 def _read_report_tail(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
