@@ -90,8 +90,11 @@ def _read_topic(cur: Cursor, c: Clause) -> None:
     start = cur.skip(hit[1])
     colon = next((k for k in range(start, n) if tokens[k].text == ":"), None)
     q = colon if colon is not None else cur.to_comma(start)
-    if q == n and tokens[-1].text in _SENTENCE_END:
-        q = n - 1  # "Thứ hai, về thu ngân sách.": a topic sentence of its own (C57)
+    if q == n:  # "Thứ hai, về thu ngân sách.": a topic sentence or clause of its own (C57)
+        q = n - 1 if tokens[-1].text in _SENTENCE_END else n
+        c.topic = Ref(tokens[start].idx, end_of(tokens[q - 1]), hit[0].id) if q > start else None
+        cur.p = n
+        return
     if q < n and q > start:
         c.topic = Ref(tokens[start].idx, end_of(tokens[q - 1]), hit[0].id)
         cur.p = q + 1
@@ -358,7 +361,7 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
             if not _object_after_deadline(tokens, p, q, dl):
                 return min(end, q), purpose_at
         if (tok.text in t.comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"})
-                and not _verbs_only(tokens[p:q])):  # "hoàn thiện, trình ...": one action
+                and not _submits_for(tokens, p, q, ix)):  # fmt: skip
             _read_report_tail(tokens, q, ix, c)
             tail_deadline(tokens, q + 1, ix, c)
             return min(end, q), purpose_at
@@ -381,6 +384,27 @@ def _object_after_deadline(tokens: list[Token], p: int, q: int, dl: Span) -> boo
 
 
 _OBJECT_POS = frozenset({"NOUN", "PROPN", "DET", "NUM"})
+
+
+def _submits_for(tokens: list[Token], p: int, q: int, ix: DocIndex) -> bool:
+    """"hoàn thiện, trình Chính phủ (ban hành) Nghị định ...": a bare verb, then a report
+    verb whose object follows its recipient: one action, not a report tail ("tổng hợp,
+    báo cáo Chủ tịch UBND tỉnh vào thứ Hai" keeps the tail)."""
+    if not _verbs_only(tokens[p:q]):
+        return False
+    k = q + 2
+    while k < len(tokens) and tokens[k].i < tokens[q + 1].i + 1:
+        k += 1
+    recipient = ix.actors.get(tokens[k].i) if k < len(tokens) else None
+    if recipient is None:
+        return False
+    rest = [t for t in tokens[k:] if t.i >= recipient.end]
+    if rest and rest[0].text == "(":  # "(qua Bộ Kế hoạch và Đầu tư)": the intermediary
+        close = next((j for j, t in enumerate(rest) if t.text == ")"), len(rest) - 1)
+        rest = rest[close + 1 :]
+    after = rest[0] if rest else None
+    return (after is not None and after.i not in ix.deadlines
+            and after.pos_ in _OBJECT_POS | {"VERB"})  # fmt: skip
 
 
 def _verbs_only(words: list[Token]) -> bool:
