@@ -129,7 +129,14 @@ def _first_per_span(regions: list[Region]) -> list[Region]:
     seen: dict[tuple[int, int], Region] = {}
     for region in regions:
         seen.setdefault((region.start, region.end), region)
-    return sorted(seen.values())
+    # A region inside a longer one ("Xem thêm:" inside the header-and-headlines block).
+    spans = sorted(seen.values(), key=lambda r: (r.start, -r.end))
+    kept: list[Region] = []
+    for region in spans:
+        if kept and kept[-1].start <= region.start and region.end <= kept[-1].end:
+            continue
+        kept.append(region)
+    return sorted(kept)
 
 
 def _key(piece: str) -> str:

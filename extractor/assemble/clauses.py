@@ -94,6 +94,10 @@ def _has_verb(tokens: list[Token]) -> bool:
 
 def _starts_new_action(tokens: list[Token], k: int, current: list[Token], ix: DocIndex) -> bool:
     tok = tokens[k]
+    if _only_filler(current, ix):
+        return False  # "Thứ nhất, về thu ngân sách.": the enumerator opens the clause
+    if _fixed_pair(tokens, k, current):
+        return False  # "công tác phòng, chống thiên tai": one term, cut by no verb or cue
     if ix.cue(tok.i, {"coordinate", "report", "purpose", "attached"}):
         return False
     if ix.cue(tok.i, table().split | {"completion"}):
@@ -117,7 +121,7 @@ def _verb_chain_link(tokens: list[Token], k: int, current: list[Token], ix: DocI
     chain = table().verb_chain
     if tokens[k].pos_ != "VERB" or tokens[k].lower_ in chain.not_after_comma:
         return False
-    if _opens_aside(current, ix) or _fixed_pair(tokens, k, current):
+    if _opens_aside(current, ix):
         return False
     nxt = _content(tokens[k : k + _chunk_end(tokens, k)], ix)
     if len(_object_after_verb(nxt, ix)) < chain.min_next:
@@ -221,6 +225,19 @@ def _last_chunk(current: list[Token]) -> list[Token]:
     """The clause so far after its last comma: the phrase right before the cut."""
     commas = [j for j, t in enumerate(current) if t.text == ","]
     return current[commas[-1] + 1 :] if commas else current
+
+
+def _only_filler(current: list[Token], ix: DocIndex) -> bool:
+    """True when the clause so far is a spoken enumerator or filler ("Thứ nhất", "Một là")."""
+    seen, end = False, -1
+    for t in current:
+        if t.i < end or t.text in PUNCT:
+            continue
+        hit = ix.cue(t.i, {"filler"})
+        if hit is None:
+            return False
+        seen, end = True, hit[1].end
+    return seen
 
 
 def _in_coactor_list(current: list[Token], ix: DocIndex) -> bool:

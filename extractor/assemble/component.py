@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from ..normalize import fold
 from .deadline_scope import close_previous, deadline_line
-from .decisions import read_sentence
+from .decisions import announces_list, read_sentence
 from .discourse import WalkState, after_sentence, enter_block, find_issuer, track_instruction
 from .index import DocIndex, doc_index
 from .records import DirectiveRecord, Ref
@@ -53,8 +53,28 @@ def _sentence(ix: DocIndex, state: WalkState, block, s_start: int, s_end: int,
     records, readings = read_sentence(tokens, clauses, ix, state, frame, has_conclusion,
                                       evidence, found, lead_in)  # fmt: skip
     after_sentence(tokens, readings, found, ix, state, block, s_end)
-    track_instruction(state, readings, records)
+    announced = any(announces_list(c, False) for c in readings)
+    track_instruction(state, readings, records,
+                      announced or _keeps_context(ix, readings, s_start, s_end), announced)
     return records
+
+
+def _keeps_context(ix: DocIndex, readings, s_start: int, s_end: int) -> bool:
+    """A sentence that directs nothing but leaves the instruction open: an ordinal topic
+    opener ("Thứ hai, về thu ngân sách.", C57) or a deadline line ("Thời gian hoàn thành
+    trước ngày 30/9.", C30)."""
+    if any(c.past or c.non_directive for c in readings):
+        return False
+    if all(_topic_only(c) for c in readings):
+        return True
+    return deadline_line(ix.text, s_start, s_end, ix.deadlines.values()) is not None
+
+
+def _topic_only(c) -> bool:
+    """A clause that names a topic and nothing that acts (an actor handed on is no
+    actor of its own)."""
+    return c.topic is not None and not c.own_subject and not c.cues and (
+        c.action is None or c.tokens[c.action[0]].pos_ != "VERB")
 
 
 def _has_conclusion(doc: Doc, ix: DocIndex) -> bool:

@@ -33,6 +33,7 @@ class SentenceState:
     carried: Optional[Ref] = None  # the last actor of the instruction context (C22)
     strong_seen: bool = False
     past: bool = False
+    directed: bool = False  # the clause before in the sentence was a directive
 
 
 @dataclass
@@ -70,6 +71,10 @@ GATES = (
          and not g.leader_acts),
     Gate("directive.follow_up_after_instruction", 0.65,
          lambda g: g.instructing and g.head.pos_ == "VERB" and not g.assessment),
+    # C42: "Bộ X phối hợp ... xử lý A, thông báo B": the next verb phrase of the same
+    # sentence, with no subject of its own, continues the directive before it.
+    Gate("directive.continues_clause_before", 0.65,
+         lambda g: g.continues and g.head.pos_ == "VERB" and not g.assessment),
 )  # fmt: skip
 NO_ACTOR_PENALTY = 0.15  # a directive whose actor nobody names is less sure
 
@@ -86,6 +91,7 @@ class GateInput:
     instructs: frozenset
     instructing: bool = False  # after a leader's instruction (C17, C22)
     leader_acts: bool = False  # the issuer as the subject: narrative ("Thủ tướng làm việc")
+    continues: bool = False  # no subject of its own, right after a directive clause
 
 
 def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Optional[Frame],
@@ -108,6 +114,7 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         if _opens_for_issuer(readings, i) or i in aphorism:
             continue
         rec = _read_clause_decision(c, s, ix, state, has_conclusion, evidence, lead_in)
+        s.directed = rec is not None
         if rec is not None:
             records.append(rec)
     completion_tail(ix.text, readings, records)
@@ -194,9 +201,10 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
         return None
     g = GateInput(cues, c.tokens[c.action[0]], own_actor, in_frame, zone_open,
                   state.section == "assessment", state.conclusion_seen, table().instructs,
-                  state.instructing, own_actor and _is_issuer(c.actor, s.issuer, ix))
+                  state.instructing, own_actor and _is_issuer(c.actor, s.issuer, ix),
+                  s.directed and not own_actor)
     gate = next((gate for gate in GATES if gate.holds(g)), None)
-    if gate is None or (lead_in and announces_list(c)) or c.completion_only or sets_no_task(c):
+    if gate is None or announces_list(c, lead_in) or c.completion_only or sets_no_task(c):
         return None  # "... một số nội dung sau:": the items below are the directives
     confidence = gate.confidence - (NO_ACTOR_PENALTY if c.actor is None else 0)
     issuer = s.issuer
@@ -251,12 +259,18 @@ def _handed(ref: Optional[Ref], origin: Origin) -> Optional[Ref]:
     return None if ref is None else ref.handed(origin)
 
 
-def announces_list(c: Clause) -> bool:
-    """A lead-in clause whose only object is the list below ("... các nội dung sau:")."""
+def announces_list(c: Clause, lead_in: bool) -> bool:
+    """A lead-in clause whose only object is the list below ("... các nội dung sau:"), or
+    a speech's announcement ending in a full stop ("... tập trung vào mấy việc sau đây."),
+    where only the two-word announcers count (a bare "sau" may be "tuần sau")."""
+    if c.action is None:
+        return False
     a0, a1 = c.action
     t = table()
     words = [w.lower_ for w in c.tokens[a0:a1]]
-    return bool(words) and (words[-1] in t.announce_last or words[-2:] in t.announce_last_two)
+    if not words:
+        return False
+    return words[-2:] in t.announce_last_two or (lead_in and words[-1] in t.announce_last)
 
 
 def sets_no_task(c: Clause) -> bool:

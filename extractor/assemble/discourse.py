@@ -254,11 +254,18 @@ def is_first_person(ref: Ref, ix: DocIndex) -> bool:
     return ix.text[ref.start : ref.end].lower() in table().first_person
 
 
-def track_instruction(state: WalkState, readings: list[Clause], records) -> None:
+def track_instruction(state: WalkState, readings: list[Clause], records,
+                      keeps: bool = False, announces: bool = False) -> None:  # fmt: skip
     """Open, keep or close the instruction context after a sentence, and the actor it
-    hands on: none after a permission (its beneficiary is not told to do anything)."""
+    hands on: none after a permission (its beneficiary is not told to do anything).
+    A sentence that ``keeps`` the context (a topic opener, a deadline line) directs
+    nothing and closes nothing; a speech's announcement of the tasks to come ("Chúng ta
+    cần tập trung vào mấy việc sau đây.") opens it."""
     if not records:
-        state.instructing, state.last_actor, state.block_actor = False, None, None
+        if announces:
+            state.instructing = True
+        elif not keeps:
+            state.instructing, state.last_actor, state.block_actor = False, None, None
         return
     if any({q.function for q in c.cues} & table().instructs for c in readings):
         state.instructing = True

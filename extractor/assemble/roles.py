@@ -17,6 +17,7 @@ from .records import Clause, Ref
 from .table import PUNCT, table
 
 _SPEAKS = frozenset({"issuer_verb", "non_directive", "conclusion"})
+_SENTENCE_END = frozenset({".", "!", "?"})
 _BETWEEN = frozenset({"modal", "lead"})
 
 
@@ -89,6 +90,11 @@ def _read_topic(cur: Cursor, c: Clause) -> None:
     start = cur.skip(hit[1])
     colon = next((k for k in range(start, n) if tokens[k].text == ":"), None)
     q = colon if colon is not None else cur.to_comma(start)
+    if q == n:  # "Thứ hai, về thu ngân sách.": a topic sentence or clause of its own (C57)
+        q = n - 1 if tokens[-1].text in _SENTENCE_END else n
+        c.topic = Ref(tokens[start].idx, end_of(tokens[q - 1]), hit[0].id) if q > start else None
+        cur.p = n
+        return
     if q < n and q > start:
         c.topic = Ref(tokens[start].idx, end_of(tokens[q - 1]), hit[0].id)
         cur.p = q + 1
@@ -106,6 +112,7 @@ def _read_leader(cur: Cursor, c: Clause) -> bool:
     verb says the clause directs nothing (praise, a report)."""
     found = _speaking_leader(cur)
     if found is None:
+        c.past = c.past or _leader_did(cur)
         return False
     c.issuer, cur.p, verb = found
     tokens, n = cur.tokens, cur.n
@@ -150,6 +157,18 @@ def _staff_office_at(tokens: list[Token], p: int, ix: DocIndex) -> Optional[tupl
     while q < len(tokens) and tokens[q].i < actor.end:
         q += 1
     return None, q
+
+
+def _leader_did(cur: Cursor) -> bool:
+    """"Cách đây một tuần, Phó Thủ tướng cũng đã có ý kiến ...": a leader behind an
+    opener, then a past marker: what was done before, reported (C39)."""
+    tokens, ix = cur.tokens, cur.ix
+    for p in _issuer_starts(cur):
+        hit = issuer_at(tokens, p, ix) if p > cur.p else None
+        if hit is not None:
+            q = past_issuer_adverbs(tokens, hit[1], ix)
+            return q < cur.n and ix.cue(tokens[q].i, {"past"}) is not None
+    return False
 
 
 MAX_OPENER = 30  # tokens of a circumstantial opener before the issuer
@@ -363,8 +382,10 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
         tok = tokens[q]
         if (dl := ix.deadlines.get(tok.i)) is not None and purpose_at is None:
             set_deadline(c, dl)
-            return min(end, q), purpose_at
-        if tok.text in t.comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"}):
+            if not _object_after_deadline(tokens, p, q, dl):
+                return min(end, q), purpose_at
+        if (tok.text in t.comma_and and q + 1 < n and ix.cue(tokens[q + 1].i, {"report"})
+                and not _submits_for(tokens, p, q, ix)):  # fmt: skip
             _read_report_tail(tokens, q, ix, c)
             tail_deadline(tokens, q + 1, ix, c)
             return min(end, q), purpose_at
@@ -375,6 +396,44 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
             purpose_at = q
             end = min(end, q)
     return end, purpose_at
+
+
+def _object_after_deadline(tokens: list[Token], p: int, q: int, dl: Span) -> bool:
+    """"hoàn thiện ngay trong quý I các nghị định ...", "rà soát, cắt giảm ngay các thủ
+    tục ...": verbs alone before the deadline, their object after it; the action goes on."""
+    if not _verbs_only(tokens[p:q]):
+        return False
+    after = next((t for t in tokens[q:] if t.i >= dl.end), None)
+    return after is not None and after.text not in PUNCT and after.pos_ in _OBJECT_POS
+
+
+_OBJECT_POS = frozenset({"NOUN", "PROPN", "DET", "NUM"})
+
+
+def _submits_for(tokens: list[Token], p: int, q: int, ix: DocIndex) -> bool:
+    """"hoàn thiện, trình Chính phủ (ban hành) Nghị định ...": a bare verb, then a report
+    verb whose object follows its recipient: one action, not a report tail ("tổng hợp,
+    báo cáo Chủ tịch UBND tỉnh vào thứ Hai" keeps the tail)."""
+    if not _verbs_only(tokens[p:q]):
+        return False
+    k = q + 2
+    while k < len(tokens) and tokens[k].i < tokens[q + 1].i + 1:
+        k += 1
+    recipient = ix.actors.get(tokens[k].i) if k < len(tokens) else None
+    if recipient is None:
+        return False
+    rest = [t for t in tokens[k:] if t.i >= recipient.end]
+    if rest and rest[0].text == "(":  # "(qua Bộ Kế hoạch và Đầu tư)": the intermediary
+        close = next((j for j, t in enumerate(rest) if t.text == ")"), len(rest) - 1)
+        rest = rest[close + 1 :]
+    after = rest[0] if rest else None
+    return (after is not None and after.i not in ix.deadlines
+            and after.pos_ in _OBJECT_POS | {"VERB"})  # fmt: skip
+
+
+def _verbs_only(words: list[Token]) -> bool:
+    """Verbs with no object yet ("rà soát, cắt giảm")."""
+    return all(t.pos_ == "VERB" or t.text in table().comma_and for t in words)
 
 
 def _read_report_tail(tokens: list[Token], q: int, ix: DocIndex, c: Clause) -> None:
