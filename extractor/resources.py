@@ -939,6 +939,10 @@ class SectorEntry(_Rule):
     label: str = Field(min_length=1)
     scope: str = ""
     keywords: Phrases = ()
+    # A keyword of this field in the directive's own words (topic, action, sentence) makes
+    # it the field whatever else is named: a task done because of a disaster is the
+    # disaster's (GUIDELINE 12.1), though it names rice, schools or budget money.
+    first_when_named: bool = False
 
 
 class SectorsFile(_Rule):

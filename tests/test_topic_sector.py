@@ -99,6 +99,25 @@ SECTORS = [
     ({"topic": "thủ tục hành chính", "action": "rút ngắn thời gian giải quyết thủ tục hành chính",
       "actor": "các sở, ngành"}, "hanh_chinh"),
     ({"topic": None, "action": "tiếp tục thực hiện", "actor": None}, None),
+    # a disaster named in the directive's own words comes first (GUIDELINE 12.1): a school,
+    # a budget reserve or a road dealt with because of the flood is the flood's
+    ({"topic": "học sinh", "action": "cho học sinh nghỉ học khi nước lũ dâng cao",
+      "actor": "Sở Giáo dục và Đào tạo"}, "thien_tai"),
+    ({"topic": "nguồn dự phòng ngân sách", "action": "trích nguồn dự phòng ngân sách để hỗ "
+      "trợ các hộ bị ngập", "actor": "UBND huyện"}, "thien_tai"),
+    # the same words outside an emergency stay with their field
+    ({"topic": "học sinh", "action": "cho học sinh nghỉ học vào thứ Bảy",
+      "actor": "Sở Giáo dục và Đào tạo"}, "giao_duc"),
+    # field words the rules had missed: animal disease, the public-service portal, land
+    # records, toll stations
+    ({"topic": "lợn bệnh", "action": "không tiêu thụ lợn bệnh", "actor": "các cơ sở giết mổ"},
+     "nong_nghiep"),
+    ({"topic": "Cổng dịch vụ công của tỉnh", "action": "nâng cấp Cổng dịch vụ công của tỉnh",
+      "actor": "Sở Khoa học và Công nghệ"}, "khoa_hoc"),
+    ({"topic": "hồ sơ đất đai tồn đọng", "action": "giải quyết dứt điểm hồ sơ đất đai tồn "
+      "đọng", "actor": "UBND các xã"}, "tai_nguyen"),
+    ({"topic": "các trạm thu phí BOT", "action": "rà soát các trạm thu phí BOT",
+      "actor": "các bộ"}, "giao_thong"),
 ]  # fmt: skip
 
 
@@ -137,6 +156,23 @@ def test_the_documents_fields_weigh_in_for_the_rules_alone():
     assert (own.id, own.source) == ("hanh_chinh", "sector.rules:hồ sơ")
     assert 0.0 < alone.confidence < own.confidence <= 0.6
     assert [s.id for s in sectors()][-1] == "khac"
+
+
+def test_a_named_disaster_wins_with_a_meaningful_confidence():
+    fields = {"topic": "kinh phí", "action": "bố trí kinh phí khắc phục điểm sạt lở",
+              "actor": "Sở Tài chính"}  # fmt: skip
+    reading = by_rules(fields)
+    assert (reading.id, reading.source) == ("thien_tai", "sector.rules:sạt lở")
+    assert 0.3 <= reading.confidence <= 0.6  # at least an even bet, never more than the rules
+    assert combine(fields, {"tai_chinh": 0.9, "thien_tai": 0.1}).id == "thien_tai"
+
+
+def test_the_documents_fields_count_every_occurrence():
+    from extractor.sector_model import document_fields
+
+    text = ("Về xây dựng NTM: rà soát tiêu chí NTM; hoàn thành NTM nâng cao; tổng kết NTM. "
+            "Giao Sở Tài chính bố trí kinh phí.")  # fmt: skip
+    assert document_fields(text) == ["nong_nghiep", "tai_chinh"]
 
 
 def test_sector_combines_the_model_and_the_rules_and_says_so():
