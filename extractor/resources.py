@@ -927,6 +927,14 @@ class TopicFile(_Rule):
     heading_cues: Phrases = Field(min_length=1)
     ordinal_leads: Phrases = Field(min_length=1)
     addressee_heads: Phrases = Field(min_length=1)
+    # "việc": names a process; the verb after it belongs to the object
+    nominalizers: Phrases = Field(min_length=1)
+    # "%": a leading share before the object ("giảm 10% lượng điện") is not the topic
+    quantity_units: Phrases = Field(min_length=1)
+    # words that end the object when a figure follows ("trên 90%", "sau 22 giờ")
+    number_tails: Phrases = Field(min_length=1)
+    # heads whose object lists verb phrases ("tình trạng găm hàng, tăng giá")
+    clausal_heads: Phrases = Field(min_length=1)
 
 
 @cache

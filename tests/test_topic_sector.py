@@ -34,6 +34,46 @@ TOPICS = [
      "vận động nhân dân ủng hộ Quỹ phòng, chống thiên tai", "Quỹ phòng, chống thiên tai"),
     ("Sở Y tế cấp phát hóa chất cho các xã vùng lũ trong những ngày tới.",
      "cấp phát hóa chất cho các xã vùng lũ trong những ngày tới", "hóa chất cho các xã vùng lũ"),
+    # "trực tiếp" leads the verb like "khẩn trương"; alone it names nothing
+    ("Chủ tịch UBND các xã trực tiếp chỉ đạo công tác phòng, chống dịch trên địa bàn.",
+     "trực tiếp chỉ đạo công tác phòng, chống dịch trên địa bàn", "phòng, chống dịch trên địa bàn"),
+    ("Chủ tịch UBND huyện trực tiếp chỉ đạo.", "trực tiếp chỉ đạo", None),
+    # the second half of a split verb is not the object ("giữ vững", "làm sạch", "tối đa")
+    ("Ngân hàng Nhà nước giữ vững nền tảng vĩ mô.", "giữ vững nền tảng vĩ mô", "nền tảng vĩ mô"),
+    ("Các sở huy động tối đa máy móc, nhân lực.", "huy động tối đa máy móc, nhân lực",
+     "máy móc, nhân lực"),
+    # a leading share is not the topic; a comparison with a figure ends it
+    ("Các sở giảm ít nhất 10% lượng điện tiêu thụ.", "giảm ít nhất 10% lượng điện tiêu thụ",
+     "lượng điện tiêu thụ"),
+    ("Các xã duy trì tỷ lệ hồ sơ nộp trực tuyến trên 90%.",
+     "duy trì tỷ lệ hồ sơ nộp trực tuyến trên 90%", "tỷ lệ hồ sơ nộp trực tuyến"),
+    ("Sở Công Thương chỉ đạo tắt đèn quảng cáo sau 22 giờ.", "chỉ đạo tắt đèn quảng cáo sau 22 giờ",
+     "đèn quảng cáo"),
+    # after "việc" the process is the object, verb and all
+    ("Bộ Tài chính hướng dẫn việc bố trí vốn cho các dự án lưới điện.",
+     "hướng dẫn việc bố trí vốn cho các dự án lưới điện", "bố trí vốn cho các dự án lưới điện"),
+    ("Các bộ không để việc lấy ý kiến kéo dài.", "không để việc lấy ý kiến kéo dài",
+     "lấy ý kiến kéo dài"),
+    ("Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện.", "theo dõi, đôn đốc việc thực hiện",
+     None),
+    ("Bộ Xây dựng tổ chức thực hiện nghiêm các nội dung trên.",
+     "tổ chức thực hiện nghiêm các nội dung trên", "nội dung trên"),
+    # an outcome drops its adverbs and determiners too
+    ("Các sở không để phát sinh thêm nhiệm vụ quá hạn.", "không để phát sinh thêm nhiệm vụ quá hạn",
+     "nhiệm vụ quá hạn"),
+    ("Các xã không để kéo dài.", "không để kéo dài", None),
+    # "hành vi", "tình trạng" list verb phrases: the comma does not end them
+    ("Công an tỉnh xử lý nghiêm các hành vi trộm cắp điện, phá hoại lưới điện.",
+     "xử lý nghiêm các hành vi trộm cắp điện, phá hoại lưới điện",
+     "hành vi trộm cắp điện, phá hoại lưới điện"),
+    # a listed addressee led by a body, then the content verb
+    ("Huyện vận động các doanh nghiệp, nhà hảo tâm chăm lo Tết cho hộ nghèo.",
+     "vận động các doanh nghiệp, nhà hảo tâm chăm lo Tết cho hộ nghèo", "Tết cho hộ nghèo"),
+    # a preposition right after the verb is not the object; "đưa X vào tiêu chí" ends at X
+    ("Các xã trực canh tại các đoạn đường bị ngập sâu.",
+     "trực canh tại các đoạn đường bị ngập sâu", "đoạn đường bị ngập sâu"),
+    ("Sở Nội vụ đưa kết quả cải cách hành chính vào tiêu chí đánh giá cán bộ.",
+     "đưa kết quả cải cách hành chính vào tiêu chí đánh giá cán bộ", "kết quả cải cách hành chính"),
 ]  # fmt: skip
 
 
