@@ -111,6 +111,15 @@ GOVERNED = [
     ("UBND huyện chỉ đạo các xã báo cáo kết quả về UBND tỉnh (qua Sở Tài chính) trước ngày "
      "10/12/2025.", [("kết quả", RULE)]),
     ("Giao Sở Nội vụ rút ngắn thời gian giải quyết hồ sơ.", [("thời gian giải quyết hồ sơ", RULE)]),
+    # a numbered title line without a full stop governs the lines below, ";" and brackets
+    # inside it (a Government resolution's "1. Về tình hình …; việc triển khai …")
+    ("1. Về tình hình kinh tế - xã hội quý III; việc triển khai Nghị quyết số 01/NQ-CP\n"
+     "Chính phủ yêu cầu:\na) Bộ Tài chính kiểm soát chặt chẽ bội chi ngân sách.\n"
+     "b) Bộ Xây dựng theo dõi sát thị trường bất động sản.",
+     [("tình hình kinh tế - xã hội quý III; việc triển khai Nghị quyết số 01/NQ-CP",
+       RULE_HEADING)] * 2),
+    ("3. Về dự án Luật Quản lý thuế (sửa đổi)\nGiao Bộ Tài chính hoàn thiện hồ sơ dự án Luật.",
+     [("dự án Luật Quản lý thuế (sửa đổi)", RULE_HEADING)]),
 ]  # fmt: skip
 
 
