@@ -182,8 +182,9 @@ def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
         if not addressing:
             break
         after = _skip_addressee(ends, tokens, k, words, report)
-        if after == k:
-            break
+        if after == k and (tokens.tag(k) != "V" or tokens.match(k, words.report_verbs)
+                           or tokens.match(k, words.tails)):  # fmt: skip
+            break  # else no one addressed, and a content verb follows: "tham mưu *bố trí* …"
         k = after
     return _skip_leading(tokens, k, words)
 
@@ -214,15 +215,21 @@ def _object_end(ends: dict[int, list[int]], tokens: _Tokens, start: int,
                 words: TopicWords) -> int:  # fmt: skip
     end = len(tokens)
     # "hành vi trộm cắp điện, phá hoại lưới điện": the head noun lists what it covers
-    listing = bool(tokens.match(start, words.clausal_heads))
+    head = tokens.low[start][_glued_determiner(tokens.low[start], words):]
+    listing = bool(tokens.match(start, words.clausal_heads)) or any(
+        head == h or head.startswith(h + " ") for h in words.clausal_heads)
     for k in range(start + 1, len(tokens)):
         comma = tokens.low[k - 1] == ","
         # ", <verb>" after a noun starts a coordinated verb phrase: "…, đưa vào vận hành"
         new_phrase = (comma and not listing and k >= 2 and tokens.tag(k) == "V"
                       and tokens.tag(k - 2) != "V" and not tokens.match(k, words.process_nouns)
                       and tokens.match(k - 2, words.process_nouns) <= 2)  # fmt: skip
+        # a tail word said before in the object repeats through a list: "phương tiện không
+        # có giấy phép, không đăng ký"
+        comma_tail = comma and tokens.match(k, words.comma_tails) and (
+            tokens.low[k] not in tokens.low[start:k - 1])
         if new_phrase or tokens.match(k, words.tails) or _number_tail(tokens, k, words) or (
-                comma and tokens.match(k, words.comma_tails)):
+                comma_tail):
             end = k - 1 if comma else k
             break
     for k in range(start + 1, end):  # "bàn giao mặt bằng cho Bộ Giao thông vận tải"

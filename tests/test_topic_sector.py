@@ -74,6 +74,22 @@ TOPICS = [
      "trực canh tại các đoạn đường bị ngập sâu", "đoạn đường bị ngập sâu"),
     ("Sở Nội vụ đưa kết quả cải cách hành chính vào tiêu chí đánh giá cán bộ.",
      "đưa kết quả cải cách hành chính vào tiêu chí đánh giá cán bộ", "kết quả cải cách hành chính"),
+    # an advising verb with no one addressed: the content verb after it is not the object
+    ("Sở Tài chính tham mưu bố trí kinh phí từ nguồn dự phòng ngân sách.",
+     "tham mưu bố trí kinh phí từ nguồn dự phòng ngân sách",
+     "kinh phí từ nguồn dự phòng ngân sách"),
+    ("Các sở không được gửi báo cáo chung chung.", "không được gửi báo cáo chung chung",
+     "báo cáo chung chung"),
+    ("Bộ Y tế rút kinh nghiệm về việc chậm trễ nêu trên.",
+     "rút kinh nghiệm về việc chậm trễ nêu trên", "chậm trễ nêu trên"),
+    # ", không …" ends the object, unless "không" already runs through it as a list
+    ("Các xã bảo đảm người dân được phục vụ thông suốt, không bị gián đoạn.",
+     "bảo đảm người dân được phục vụ thông suốt, không bị gián đoạn",
+     "người dân được phục vụ thông suốt"),
+    ("Công an xử lý các phương tiện không có giấy phép, không đăng ký.",
+     "xử lý các phương tiện không có giấy phép, không đăng ký",
+     "phương tiện không có giấy phép, không đăng ký"),
+    ("Công ty vận hành hồ chứa đúng quy trình.", "vận hành hồ chứa đúng quy trình", "hồ chứa"),
 ]  # fmt: skip
 
 
