@@ -170,6 +170,10 @@ SECTORS = [
       "actor": "Sở Giáo dục và Đào tạo"}, "thien_tai"),
     ({"topic": "nguồn dự phòng ngân sách", "action": "trích nguồn dự phòng ngân sách để hỗ "
       "trợ các hộ bị ngập", "actor": "UBND huyện"}, "thien_tai"),
+    ({"topic": "thiệt hại về nhà ở, lúa và hoa màu", "action": "thống kê nhanh thiệt hại về nhà "
+      "ở, lúa và hoa màu", "actor": "Các huyện"}, "thien_tai"),
+    ({"topic": "trâu, bò", "action": "không thả rông trâu, bò khi nhiệt độ xuống dưới 12 độ C",
+      "actor": "Các xã"}, "thien_tai"),
     # the same words outside an emergency stay with their field
     ({"topic": "học sinh", "action": "cho học sinh nghỉ học vào thứ Bảy",
       "actor": "Sở Giáo dục và Đào tạo"}, "giao_duc"),
