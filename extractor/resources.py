@@ -960,6 +960,14 @@ class TopicFile(_Rule):
     heading_cues: Phrases = Field(min_length=1)
     ordinal_leads: Phrases = Field(min_length=1)
     addressee_heads: Phrases = Field(min_length=1)
+    # "việc": names a process; the verb after it belongs to the object
+    nominalizers: Phrases = Field(min_length=1)
+    # "%": a leading share before the object ("giảm 10% lượng điện") is not the topic
+    quantity_units: Phrases = Field(min_length=1)
+    # words that end the object when a figure follows ("trên 90%", "sau 22 giờ")
+    number_tails: Phrases = Field(min_length=1)
+    # heads whose object lists verb phrases ("tình trạng găm hàng, tăng giá")
+    clausal_heads: Phrases = Field(min_length=1)
 
 
 @cache
@@ -972,6 +980,10 @@ class SectorEntry(_Rule):
     label: str = Field(min_length=1)
     scope: str = ""
     keywords: Phrases = ()
+    # A keyword of this field in the directive's own words (topic, action, sentence) makes
+    # it the field whatever else is named: a task done because of a disaster is the
+    # disaster's (GUIDELINE 12.1), though it names rice, schools or budget money.
+    first_when_named: bool = False
 
 
 class SectorsFile(_Rule):

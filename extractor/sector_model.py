@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import random
-from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .sector import model_text, rule_scores, sectors
+from .sector import keyword_counts, model_text, sectors
 
 MODEL_NAME = "sectors"
 _CONFIG = {"threshold": 0.0, "model": {
@@ -26,9 +25,11 @@ _CONFIG = {"threshold": 0.0, "model": {
 
 
 def document_fields(text: str, top: int = 2) -> list[str]:
-    """The ``top`` fields whose keywords occur most in a whole document."""
-    counts = Counter({s.id: score for score, _, s, _ in rule_scores({"evidence": text})})
-    return [sid for sid, _ in counts.most_common(top)]
+    """The ``top`` fields whose keywords occur most in a whole document (ties in the list's
+    order)."""
+    counts = keyword_counts(text)
+    order = {s.id: i for i, s in enumerate(sectors())}
+    return sorted(counts, key=lambda sid: (-counts[sid], order[sid]))[:top]
 
 
 def example_text(fields: dict[str, Optional[str]], document: list[str]) -> str:

@@ -18,6 +18,7 @@ token several words. The word lists are data (``data/topic.json``), checked on l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Optional, Sequence
@@ -27,6 +28,8 @@ from spacy.tokens import Doc, Token
 from .resources import TopicFile, topic_file
 
 RULE = "topic.object"
+ADDRESSEE_LIST = 10  # tokens: how far a listed addressee may run before its verb
+_NUMBER = re.compile(r"^\d[\d.,]*$")  # "10", "2.300", "1,2"
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,8 @@ def _skip_verb_group(tokens: _Tokens, k: int, words: TopicWords) -> tuple[int, b
 def _skip_addressee(ends: dict[int, list[int]], tokens: _Tokens, k: int, words: TopicWords,
                     report: bool) -> int:  # fmt: skip
     """Past the addressee of a directing or reporting verb, when one stands at ``k``."""
-    if k >= len(tokens):
-        return k
+    if k >= len(tokens) or tokens.match(k, words.nominalizers):
+        return k  # "hướng dẫn *việc* bố trí vốn": a process named, no one addressed
     span = _actor_end(ends, tokens, k)
     while span and tokens.low[k + span:k + span + 1] == [","] and k + span + 1 < len(tokens):
         more = _actor_end(ends, tokens, k + span + 1)  # "Thủ tướng Chính phủ, Phó Thủ tướng"
@@ -145,8 +148,12 @@ def _skip_addressee(ends: dict[int, list[int]], tokens: _Tokens, k: int, words: 
         span += 1 + more
     if span and (report or tokens.tag(k + span) == "V"):
         return k + span
-    for j in range(k + 1, min(k + 5, len(tokens))):  # "hỗ trợ người dân khắc phục …"
-        if tokens.tag(j) == "V" and all(tokens.tag(i) not in ("V", "CH") for i in range(k, j)):
+    # "hỗ trợ người dân khắc phục …"; a list led by a body: "vận động các doanh nghiệp,
+    # nhà hảo tâm chăm lo Tết …"
+    listed = span and tokens.low[k + span:k + span + 1] == [","]
+    for j in range(k + 1, min(k + (ADDRESSEE_LIST if listed else 5), len(tokens))):
+        if tokens.tag(j) == "V" and all(tokens.tag(i) != "V" and (
+                listed and tokens.low[i] == "," or tokens.tag(i) != "CH") for i in range(k, j)):
             return k if report else j
     return k
 
@@ -157,7 +164,8 @@ def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
     while k < len(tokens):
         outcome = tokens.match(k, words.outcome_leads)
         if outcome:  # "không để …": the outcome itself is what the directive is about
-            return _skip_all(tokens, k + outcome, words.outcome_verbs)
+            k = _skip_all(tokens, k + outcome, words.outcome_verbs + words.adverbs)
+            return _skip_leading(tokens, k, words)
         n = tokens.match(k, words.lead_words)
         if not n:
             break
@@ -166,7 +174,7 @@ def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
         # the action starts with its verb, whatever its tag; later verbs go by their tag
         if k >= len(tokens) or (step and not _is_verb(tokens, k, words)):
             break
-        if step and tokens.match(k, words.process_nouns):
+        if step and tokens.match(k, words.process_nouns + words.nominalizers):
             break
         report = bool(tokens.match(k, words.report_verbs))
         k, addressing = _skip_verb_group(tokens, k, words)
@@ -174,24 +182,54 @@ def _object_start(ends: dict[int, list[int]], tokens: _Tokens,
         if not addressing:
             break
         after = _skip_addressee(ends, tokens, k, words, report)
-        if after == k:
-            break
+        if after == k and (tokens.tag(k) != "V" or tokens.match(k, words.report_verbs)
+                           or tokens.match(k, words.tails)):  # fmt: skip
+            break  # else no one addressed, and a content verb follows: "tham mưu *bố trí* …"
         k = after
-    k = _skip_all(tokens, k, words.determiners + words.adverbs)
+    return _skip_leading(tokens, k, words)
+
+
+def _skip_leading(tokens: _Tokens, k: int, words: TopicWords) -> Optional[int]:
+    """Past determiners, adverbs and a leading share ("giảm *10%* lượng điện"): the first
+    token of the object, or None when nothing is left. After "việc" the process it names
+    is the object, verb and all ("hướng dẫn việc *bố trí vốn* …")."""
+    while k < len(tokens):
+        nxt = _skip_all(tokens, k, words.determiners + words.adverbs)
+        if _NUMBER.match(tokens.low[nxt] if nxt < len(tokens) else "") and tokens.match(
+                nxt + 1, words.quantity_units):
+            nxt += 1 + tokens.match(nxt + 1, words.quantity_units)
+        if nxt == k:
+            break
+        k = nxt
     return k if k < len(tokens) else None
+
+
+def _number_tail(tokens: _Tokens, k: int, words: TopicWords) -> bool:
+    """A comparison or a figure ends the object: "tỷ lệ hồ sơ trực tuyến *trên 90%*",
+    "đèn chiếu sáng *sau 22 giờ*"."""
+    n = tokens.match(k, words.number_tails)
+    return bool(n) and k + n < len(tokens) and bool(_NUMBER.match(tokens.low[k + n]))
 
 
 def _object_end(ends: dict[int, list[int]], tokens: _Tokens, start: int,
                 words: TopicWords) -> int:  # fmt: skip
     end = len(tokens)
+    # "hành vi trộm cắp điện, phá hoại lưới điện": the head noun lists what it covers
+    head = tokens.low[start][_glued_determiner(tokens.low[start], words):]
+    listing = bool(tokens.match(start, words.clausal_heads)) or any(
+        head == h or head.startswith(h + " ") for h in words.clausal_heads)
     for k in range(start + 1, len(tokens)):
         comma = tokens.low[k - 1] == ","
         # ", <verb>" after a noun starts a coordinated verb phrase: "…, đưa vào vận hành"
-        new_phrase = (comma and k >= 2 and tokens.tag(k) == "V" and tokens.tag(k - 2) != "V"
-                      and not tokens.match(k, words.process_nouns)
+        new_phrase = (comma and not listing and k >= 2 and tokens.tag(k) == "V"
+                      and tokens.tag(k - 2) != "V" and not tokens.match(k, words.process_nouns)
                       and tokens.match(k - 2, words.process_nouns) <= 2)  # fmt: skip
-        if new_phrase or tokens.match(k, words.tails) or (
-                comma and tokens.match(k, words.comma_tails)):
+        # a tail word said before in the object repeats through a list: "phương tiện không
+        # có giấy phép, không đăng ký"
+        comma_tail = comma and tokens.match(k, words.comma_tails) and (
+            tokens.low[k] not in tokens.low[start:k - 1])
+        if new_phrase or tokens.match(k, words.tails) or _number_tail(tokens, k, words) or (
+                comma_tail):
             end = k - 1 if comma else k
             break
     for k in range(start + 1, end):  # "bàn giao mặt bằng cho Bộ Giao thông vận tải"
@@ -233,7 +271,14 @@ def object_topic(doc: Doc, start_char: int, end_char: int,
     if start is None or tokens.tag(start) == "CH" or tokens.match(start, words.tails):
         return None  # "không được lơ là *khi* …", "không lơ là*,* chủ quan": no object
     end = _object_end(ends, tokens, start, words)
-    if end <= start:
-        return None
+    if end <= start or (end - start == 1 and tokens.match(start, words.light_verbs)):
+        return None  # "đôn đốc việc *thực hiện*": no subject matter named
     first, last = tokens.tokens[start], tokens.tokens[end - 1]
-    return first.idx, last.idx + len(last.text)
+    return first.idx + _glued_determiner(tokens.low[start], words), last.idx + len(last.text)
+
+
+def _glued_determiner(low: str, words: TopicWords) -> int:
+    """Characters of a determiner the tokenizer glued to the object's first word ("các
+    trường" in "các trường hợp"), to leave out."""
+    return next((len(d) + 1 for d in words.determiners
+                 if low.startswith(d + " ") and len(low) > len(d) + 1), 0)  # fmt: skip

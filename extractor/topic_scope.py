@@ -66,25 +66,39 @@ def _opener_start(tw: _Tokens, k: int, words: TopicWords) -> Optional[int]:
     return k + n if k + n < len(tw) else None
 
 
-def _opener_end(tw: _Tokens, start: int, stop: int, actor_starts: set[int]) -> int:
+def _opener_end(tw: _Tokens, start: int, stop: int, actor_starts: set[int],
+                whole: bool = False) -> int:  # fmt: skip
     """Where X ends: a colon, or a comma before the actor ("Về X, Bộ Y …"); a short
-    opener sentence is all topic ("Thứ hai, về thu, chi ngân sách."); else the first
-    comma."""
+    opener sentence, or a ``whole`` heading line, is all topic ("Thứ hai, về thu, chi
+    ngân sách."); else the first comma."""
     low = tw.low
     for j in range(start, stop):
         if low[j] == ":" or (low[j] == "," and j + 1 < stop
                              and tw.tokens[j + 1].i in actor_starts):  # fmt: skip
             return j
     comma = next((j for j in range(start, stop) if low[j] == ","), None)
-    if comma is None or stop - start <= SHORT_OPENER:
+    if comma is None or whole or stop - start <= SHORT_OPENER:
         return stop
     return comma
 
 
 def _trim(tokens: Sequence[Token], start: int, end: int) -> int:
+    """Without trailing punctuation, but with the bracket that closes one inside X
+    ("dự án Luật Quản lý thuế (sửa đổi)")."""
     while end > start and tokens[end - 1].is_punct:
+        if tokens[end - 1].text == ")" and any(t.text == "(" for t in tokens[start:end - 1]):
+            break
         end -= 1
     return end
+
+
+def _heading_line(doc: Doc, block, sent: tuple[int, int]) -> bool:
+    """A numbered line that is one sentence without a final full stop or colon, "1. Về
+    tình hình kinh tế - xã hội tháng 8; việc triển khai Nghị quyết số 01": a title, all
+    of it the topic, its ";" inside it."""
+    if block.marker is None or len(block.sentences) != 1:
+        return False
+    return not text_of(doc)[sent[0]:sent[1]].rstrip().endswith((".", ":", ";"))
 
 
 def _is_addressee(tokens: Sequence[Token], start: int, end: int,
@@ -116,13 +130,14 @@ def _sentence_openers(doc: Doc, blocks: list, bi: int, sent: tuple[int, int],
     tokens = [t for t in span if t.idx >= blocks[bi].body_start]
     tw, out = _Tokens(tokens), []
     first = bool(blocks[bi].sentences) and blocks[bi].sentences[0][0] == sent[0]
-    for clause in _clause_starts(tokens):
-        stop = next((j for j in range(clause, len(tokens)) if tokens[j].text == ";"),
-                    len(tokens))  # fmt: skip
+    whole = first and _heading_line(doc, blocks[bi], sent)
+    for clause in [0] if whole else _clause_starts(tokens):
+        stop = len(tokens) if whole else next(
+            (j for j in range(clause, len(tokens)) if tokens[j].text == ";"), len(tokens))
         start = _opener_start(tw, clause, words)
         if start is None:
             continue
-        cut = _opener_end(tw, start, _trim(tokens, start, stop), actor_starts)
+        cut = _opener_end(tw, start, _trim(tokens, start, stop), actor_starts, whole)
         end = _trim(tokens, start, cut)
         if end <= start or _is_addressee(tokens, start, end, actor_ends):
             continue
