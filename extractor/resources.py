@@ -524,6 +524,9 @@ class VerbChain(_Rule):
     pairs: tuple[str, ...] = ()
     # Nouns that head a list of verb-phrase items ("các hành vi phá rừng, lấn chiếm đất").
     list_heads: tuple[str, ...] = ()
+    # Verbs that pass the task on to a party named after them ("chỉ đạo các ngân hàng
+    # cơ cấu lại nợ, giảm lãi suất"): the commas after list that party's tasks, one action.
+    relay_verbs: tuple[str, ...] = ()
     note: str = ""
 
     @field_validator("pairs")

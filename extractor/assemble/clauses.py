@@ -128,6 +128,8 @@ def _verb_chain_link(tokens: list[Token], k: int, current: list[Token], ix: DocI
         return False
     if _lists_after_head([t for t in current if t.text == "," or t.text not in PUNCT], ix):
         return False
+    if _relays_to_party(current, ix):
+        return False
     last = _last_chunk(current)
     if last and (hit := ix.cue(last[0].i, {"qualifier"})) and hit[0].to_comma:
         return False  # "X, căn cứ ý kiến các sở, hoàn thiện hồ sơ": the qualifier ends here
@@ -135,6 +137,20 @@ def _verb_chain_link(tokens: list[Token], k: int, current: list[Token], ix: DocI
     obj = _without_manner(_object_after_verb(before, ix))
     # "rà soát, cắt giảm X": a phrase ending in its verb shares the object after the comma.
     return len(obj) >= chain.min_object and before[-1].pos_ != "VERB"
+
+
+def _relays_to_party(current: list[Token], ix: DocIndex) -> bool:
+    """"chỉ đạo các tổ chức tín dụng cơ cấu lại nợ, giảm lãi suất": a relay verb with the
+    party after it; the party's tasks that follow are one relayed action."""
+    relay = table().verb_chain.relay_verbs
+    for k, tok in enumerate(current[:-1]):
+        if tok.lower_ in relay and ix.actors.get(current[k + 1].i) is not None:
+            return not _leader_before(current[:k], ix)  # a leader's "chỉ đạo" assigns
+    return False
+
+
+def _leader_before(tokens: list[Token], ix: DocIndex) -> bool:
+    return any((a := ix.actors.get(t.i)) is not None and ix.is_leader(a) for t in tokens)
 
 
 def _words(tokens: list[Token]) -> str:
