@@ -200,8 +200,9 @@ def _past_portfolio(tokens: list[Token], q: int, ix: DocIndex) -> int:
 def speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
     """'Tôi' in a transcript is the leader whose turn it is; 'ông', 'người đứng đầu Chính
     phủ' in press is the leader named before (guideline 12.3)."""
-    if state.speaker is not None and is_first_person(ref, ix):
-        return state.speaker
+    if is_first_person(ref, ix):
+        # A speech printed without turns: the leader its title or caption named.
+        return state.speaker or state.last_leader or ref
     if is_issuer_pronoun(ref, ix):
         return state.issuer or state.last_leader or ref
     return ref
