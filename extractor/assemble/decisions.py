@@ -70,7 +70,8 @@ GATES = (
          lambda g: g.instructing and g.own_actor and g.head.pos_ == "VERB" and not g.assessment
          and not g.leader_acts),
     Gate("directive.follow_up_after_instruction", 0.65,
-         lambda g: g.instructing and g.head.pos_ == "VERB" and not g.assessment),
+         lambda g: g.instructing and g.head.pos_ == "VERB" and not g.assessment
+         and not g.leader_acts),
     # C42: "Bộ X phối hợp ... xử lý A, thông báo B": the next verb phrase of the same
     # sentence, with no subject of its own, continues the directive before it.
     Gate("directive.continues_clause_before", 0.65,

@@ -235,6 +235,8 @@ def speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
     """'Tôi' in a transcript is the leader whose turn it is; 'ông', 'người đứng đầu Chính
     phủ' in press is the leader named before (guideline 12.3)."""
     if is_first_person(ref, ix):
+        # A speech printed without turns: its headline or opening names the speaker first
+        # (the last leader named may be one the speaker thanks or quotes).
         return state.speaker or _speech_leader(ix) or ref
     if is_issuer_pronoun(ref, ix):
         return state.issuer or state.last_leader or ref

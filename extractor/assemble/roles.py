@@ -400,11 +400,14 @@ def _action_end(tokens: list[Token], p: int, ix: DocIndex, c: Clause):
 
 def _object_after_deadline(tokens: list[Token], p: int, q: int, dl: Span) -> bool:
     """"hoàn thiện ngay trong quý I các nghị định ...", "rà soát, cắt giảm ngay các thủ
-    tục ...": verbs alone before the deadline, their object after it; the action goes on."""
-    if not _verbs_only(tokens[p:q]):
-        return False
+    tục ...": verbs alone before the deadline, their object after it; or a bare urgency
+    before the verb of whom the action mobilizes. The action goes on."""
     after = next((t for t in tokens[q:] if t.i >= dl.end), None)
-    return after is not None and after.text not in PUNCT and after.pos_ in _OBJECT_POS
+    if after is None or after.text in PUNCT:
+        return False
+    if dl.id_ in urgent_deadline_rules() and after.pos_ == "VERB":
+        return True  # "huy động các đơn vị khẩn trương khắc phục ...": whom it mobilizes acts
+    return _verbs_only(tokens[p:q]) and after.pos_ in _OBJECT_POS
 
 
 _OBJECT_POS = frozenset({"NOUN", "PROPN", "DET", "NUM"})
