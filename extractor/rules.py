@@ -135,8 +135,10 @@ class OrganizationFinder:
                     and doc[end + 1].is_upper:  # fmt: skip
                 end += 3  # "(ACV)"
                 break
-            if tok.text in DASHES and end + 1 < len(doc) and _capitalised(doc[end + 1]):
-                end += 1
+            if tok.text in DASHES and end + 1 < len(doc) and (
+                    _capitalised(doc[end + 1])
+                    or end > j and self._name_part(doc[end + 1])):  # fmt: skip
+                end += 1  # "Lao động - Thương binh", "các tổ chức chính trị - xã hội"
                 continue
             if tok.lower_ in self.plural and end + 1 < len(doc) and _capitalised(doc[end + 1]):
                 end += 1  # "Ban Quản lý các Khu công nghiệp ..."

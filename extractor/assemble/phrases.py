@@ -207,10 +207,11 @@ def _coordinate_ends(ref: ActorRefiner) -> set[int]:
 
 
 def _with_qualifier(ref: ActorRefiner, actor: Span) -> Span:
-    """A collective narrowed by a relative clause or closed by a demonstrative (C07)."""
-    if not table().plural.intersection(actor.text.lower().split()):
-        return actor
-    end = _qualifier_end(ref, actor.end)
+    """A collective narrowed by a relative clause (C07); any actor closed by a
+    demonstrative ("Chủ tịch UBND huyện đó", C56)."""
+    end = None
+    if table().plural.intersection(actor.text.lower().split()):
+        end = _qualifier_end(ref, actor.end)
     end = _demonstrative_end(ref, end if end is not None else actor.end)
     return actor if end == actor.end else _span(ref.doc, actor.start, end, actor.id_)
 
@@ -248,9 +249,12 @@ def _qualifier_end(ref: ActorRefiner, end: int) -> Optional[int]:
 
 
 def _demonstrative_end(ref: ActorRefiner, end: int) -> int:
-    """"Các địa phương nêu trên" + a verb, a cue or a stop word."""
-    doc = ref.doc
-    k = _phrase_at(doc, end, actor_phrases().demonstratives)
+    """"Các địa phương nêu trên"; "Các địa phương trên" + a verb, a cue or a stop word."""
+    doc, data = ref.doc, actor_phrases()
+    k = _phrase_at(doc, end, data.demonstratives)
+    if k > end:
+        return k
+    k = _phrase_at(doc, end, data.prepositional_demonstratives)
     if k == end or k >= len(doc):
         return end
     nxt = doc[k]

@@ -200,6 +200,9 @@ def _between(cur: Cursor, c: Clause) -> str:
         cur.p = cur.skip(hit[1])
         if hit[0].function in table().instructs and c.actor is None:
             cur.p = to_actor(tokens, cur.p, ix, c, f"actor.after_{hit[0].id}")
+        elif (hit[0].function in table().introduces_actor and not hit[0].upward
+              and c.own_subject and c.issuer is None):  # fmt: skip
+            cur.p = _issuing_body(cur, c, hit[0])
     elif hit := cur.at({"filler", "qualifier"}):
         cur.p = cur.skip(hit[1])
         if cur.p < cur.n and tokens[cur.p].text == ",":
@@ -207,6 +210,22 @@ def _between(cur: Cursor, c: Clause) -> str:
     else:
         return _between_tail(cur, c, tok)
     return "next"
+
+
+def _issuing_body(cur: Cursor, c: Clause, cue) -> int:
+    """"UBND tỉnh yêu cầu các sở, ngành ...": a body that instructs another is the issuer,
+    the body after its cue the actor (guideline 6.2); with no actor after the cue the
+    subject stays the actor. Not for a proposal that may go up ("Thành phố kiến nghị
+    Chính phủ ...", C41): the caller leaves those alone."""
+    subject = c.actor
+    c.actor = None
+    p = to_actor(cur.tokens, cur.p, cur.ix, c, f"actor.after_{cue.id}")
+    if c.actor is None:
+        c.actor = subject
+        return cur.p
+    c.issuer = replace(subject, rule="issuer.instructing_body")
+    c.own_subject = False
+    return join_actors(cur.tokens, p, cur.ix, c)
 
 
 def _between_tail(cur: Cursor, c: Clause, tok: Token) -> str:
