@@ -30,6 +30,9 @@ class SentenceState:
     governing: Optional[str]
     prev_actor: Optional[Ref] = None
     carried: Optional[Ref] = None  # the last actor of the instruction context (C22)
+    # The actor of the last directive in this paragraph or list item: "b) Bộ Tài chính
+    # tăng cường ... . Đẩy nhanh ...": the item's own actor, before its lead-in's.
+    in_block: Optional[Ref] = None
     strong_seen: bool = False
     past: bool = False
 
@@ -100,6 +103,7 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         issuer=speaker_for(found, state, ix) if found is not None else state.issuer,
         governing=frame.modality if frame is not None else None,
         carried=state.last_actor if state.instructing else state.block_actor,
+        in_block=state.block_actor,
     )  # fmt: skip
     records: list[DirectiveRecord] = []
     for i, c in enumerate(readings):
@@ -203,11 +207,12 @@ def _clause_cues(c: Clause, s: SentenceState, ix: DocIndex) -> ClauseCues:
 
 
 def _inherit(c: Clause, s: SentenceState) -> None:
-    """A clause without an actor takes the one before it, or its frame's; a frame's topic
+    """A clause without an actor takes the one before it (in its sentence, else in its
+    paragraph), or its frame's; a frame's topic
     and deadline reach the clauses under it. Inherited spans say where they came from."""
     frame = s.frame
     if c.actor is None:
-        c.actor = _handed(s.prev_actor, Origin.previous_clause)
+        c.actor = _handed(s.prev_actor or s.in_block, Origin.previous_clause)
         if c.actor is None and frame is not None and frame.actor is not None:
             c.actor = _handed(frame.actor, frame.origin)
         if c.actor is None:  # "Đồng thời, khẩn trương ...": the last actor told (C22)
