@@ -200,8 +200,7 @@ def _between(cur: Cursor, c: Clause) -> str:
         cur.p = cur.skip(hit[1])
         if hit[0].function in table().instructs and c.actor is None:
             cur.p = to_actor(tokens, cur.p, ix, c, f"actor.after_{hit[0].id}")
-        elif (hit[0].function in table().introduces_actor and not hit[0].upward
-              and c.own_subject and c.issuer is None):  # fmt: skip
+        elif hit[0].function in table().introduces_actor and c.own_subject and c.issuer is None:
             cur.p = _issuing_body(cur, c, hit[0])
     elif hit := cur.at({"filler", "qualifier"}):
         cur.p = cur.skip(hit[1])
@@ -215,17 +214,22 @@ def _between(cur: Cursor, c: Clause) -> str:
 def _issuing_body(cur: Cursor, c: Clause, cue) -> int:
     """"UBND tỉnh yêu cầu các sở, ngành ...": a body that instructs another is the issuer,
     the body after its cue the actor (guideline 6.2); with no actor after the cue the
-    subject stays the actor. Not for a proposal that may go up ("Thành phố kiến nghị
-    Chính phủ ...", C41): the caller leaves those alone."""
+    subject stays the actor, and so it does in a proposal to a higher level ("Thành phố
+    kiến nghị Chính phủ ...", C41: reported, not directed)."""
     subject = c.actor
     c.actor = None
     p = to_actor(cur.tokens, cur.p, cur.ix, c, f"actor.after_{cue.id}")
-    if c.actor is None:
+    if c.actor is None or cue.upward and _higher_level(c.actor, cur.ix):
         c.actor = subject
         return cur.p
     c.issuer = replace(subject, rule="issuer.instructing_body")
     c.own_subject = False
     return join_actors(cur.tokens, p, cur.ix, c)
+
+
+def _higher_level(actor: Ref, ix: DocIndex) -> bool:
+    text = ix.text[actor.start : actor.end].lower()
+    return any(text.startswith(level) for level in table().higher_levels)
 
 
 def _between_tail(cur: Cursor, c: Clause, tok: Token) -> str:
