@@ -19,7 +19,7 @@ import warnings
 from functools import lru_cache
 from os.path import dirname, join
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 import numpy
 import spacy
@@ -75,30 +75,47 @@ class UndertheseaTokenizer:
             if fixed:
                 out.append((start, end))
                 continue
-            chunk = line[start:end]
-            pos = 0
-            for word in self._words(chunk):
-                found = chunk.find(word, pos)
-                if found < 0:  # underthesea altered a character: fall back to spaces
-                    return tuple(
-                        (m.start(), m.end()) for m in re.finditer(r"\S+", line)
-                    )
-                w0, w1 = start + found, start + found + len(word)
-                cut = self._glued_prefix(word)
-                if cut:
-                    out.append((w0, w0 + cut - 1))
-                    w0 += cut
-                out.append((w0, w1))
-                pos = found + len(word)
+            words = self._chunk_words(line[start:end])
+            if words is None:  # underthesea altered a character: fall back to spaces
+                return tuple((m.start(), m.end()) for m in re.finditer(r"\S+", line))
+            out.extend((start + w0, start + w1) for w0, w1 in words)
         return tuple(out)
 
+    def _chunk_words(self, chunk: str) -> Optional[list[tuple[int, int]]]:
+        """(start, end) of each word in a chunk; None when underthesea altered a character.
+        A cue verb glued to the next word is cut off it, and what follows the cut is
+        segmented again ("yêu cầu thủ|trưởng" -> "yêu cầu|thủ trưởng")."""
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for word in self._words(chunk):
+            found = chunk.find(word, pos)
+            if found < 0:
+                return None
+            w0, w1 = found, found + len(word)
+            cut = self._glued_prefix(word)
+            if cut:
+                out.append((w0, w0 + cut - 1))
+                if not word[cut].isupper():  # a syllable of the next word: segment again
+                    rest = self._chunk_words(chunk[w0 + cut:])
+                    if rest is None:
+                        return None
+                    return out + [(w0 + cut + a, w0 + cut + b) for a, b in rest]
+                w0 += cut
+            out.append((w0, w1))
+            pos = w1
+        return out
+
     def _glued_prefix(self, word: str) -> int:
-        """Length of a cue verb glued to a capitalised name ("Giao Phòng" -> 5), else 0."""
+        """Length (with its space) of a cue verb glued to the word after it, else 0: before
+        a capitalised name ("Giao Phòng" -> 5), or, for a cue of two syllables or more
+        (which no longer word starts with), before a lowercase syllable ("yêu cầu thủ")."""
         if " " not in word:
             return 0
         low = word.lower()
         for prefix in self.split_prefixes:
-            if low.startswith(prefix) and len(word) > len(prefix) and word[len(prefix)].isupper():
+            if not low.startswith(prefix) or len(word) <= len(prefix):
+                continue
+            if word[len(prefix)].isupper() or prefix.count(" ") > 1:
                 return len(prefix)
         return 0
 

@@ -377,8 +377,12 @@ class ActorPhrases(_Rule):
     qualifier_heads: tuple[str, ...] = ()
     qualifier_stops: tuple[str, ...] = ()
     qualifier_stop_functions: tuple[CueFunction, ...] = ()  # "phải", "khẩn trương" ...
-    # "Các địa phương nêu trên": a demonstrative that closes the actor.
+    # "Các địa phương nêu trên", "Chủ tịch UBND huyện đó": a demonstrative that closes
+    # the actor, whatever follows it (the tagger often reads the verb after it as a noun).
     demonstratives: tuple[str, ...] = ()
+    # "Các địa phương trên": a demonstrative that is also a preposition ("trên địa bàn"),
+    # so it closes the actor only before a verb, punctuation or a stop word.
+    prepositional_demonstratives: tuple[str, ...] = ()
     # "Ủy ban Kinh tế và Tài chính của Quốc hội": the body it belongs to, named after it.
     possessives: tuple[str, ...] = ()
     # "đề nghị huyện Văn Chấn ...", "giao tỉnh ...": a place after an assigning cue.
@@ -387,7 +391,8 @@ class ActorPhrases(_Rule):
     place_bodies: tuple[str, ...] = ()
 
     @field_validator("list_nouns", "role_titles", "level_suffixes",
-                     "qualifier_heads", "qualifier_stops", "demonstratives", "possessives",
+                     "qualifier_heads", "qualifier_stops", "demonstratives",
+                     "prepositional_demonstratives", "possessives",
                      "place_words", "place_bodies")
     @classmethod
     def _words(cls, value: tuple[str, ...]) -> tuple[str, ...]:

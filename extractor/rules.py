@@ -135,8 +135,10 @@ class OrganizationFinder:
                     and doc[end + 1].is_upper:  # fmt: skip
                 end += 3  # "(ACV)"
                 break
-            if tok.text in DASHES and end + 1 < len(doc) and _capitalised(doc[end + 1]):
-                end += 1
+            if tok.text in DASHES and end + 1 < len(doc) and (
+                    _capitalised(doc[end + 1])
+                    or end > j and self._name_part(doc[end + 1])):  # fmt: skip
+                end += 1  # "Lao động - Thương binh", "các tổ chức chính trị - xã hội"
                 continue
             if tok.lower_ in self.plural and end + 1 < len(doc) and _capitalised(doc[end + 1]):
                 end += 1  # "Ban Quản lý các Khu công nghiệp ..."
@@ -156,8 +158,13 @@ class OrganizationFinder:
         strings = doc.vocab.strings
         # Only the words that can open a name become Tokens: making one per word costs more.
         lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
+        known_starts = {s.start for s in found}
         for i, low in enumerate(lowers):
             if low not in self.heads and low not in self.plural:
+                if " " in low and i not in known_starts and self._glued_head(doc[i]):
+                    span = Span(doc, i, self._extend(doc, i + 1), label="ACTOR")
+                    span.id_ = "actor.organization_head"
+                    found.append(span)
                 continue
             tok = doc[i]
             if low in self.heads and _capitalised(tok) and tok.i + 1 < len(doc):
@@ -177,6 +184,16 @@ class OrganizationFinder:
         found += self._open_names(doc, found[:known])
         doc.spans["actors"] = found[:known] + outside_skipped(doc, found[known:])
         return doc
+
+    def _glued_head(self, tok) -> bool:
+        """"Phòng Tài nguyên và Môi trường" as one word: the segmenter glued a capitalised
+        head to the capitalised name after it, so the token is a name by itself."""
+        text = tok.text
+        if not text[:1].isupper():
+            return False
+        low = tok.lower_
+        return any(low.startswith(h + " ") and text[len(h) + 1 : len(h) + 2].isupper()
+                   for h in self.heads)  # fmt: skip
 
     def _open_names(self, doc: Doc, spans) -> list[Span]:
         """"các cơ quan" + "hành chính", "các đơn vị" + "điện lực": a collective of an

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import read_table
 
 from extractor.clean import find_skipped
 from extractor.normalize import normalize_text
@@ -68,3 +69,15 @@ def test_normalization_agrees_with_underthesea_word_by_word(separator):
     assert normalize_text(text) == expected.strip(" \n")
     if not separator.isalpha():  # else the words run together, too long for the table
         assert normalize_text(text) != composed
+
+
+GLUED = read_table(DATA / "glued_cues.tsv", 2)
+
+
+@pytest.mark.parametrize("text,words", GLUED)
+def test_a_cue_glued_to_the_next_word_is_cut_off(text, words):
+    """"yêu cầu thủ|trưởng" from the segmenter is "yêu cầu|thủ trưởng" in the Doc; a word
+    that only starts like a one-syllable cue ("giao thông") stays whole."""
+    from extractor.pipeline import build
+
+    assert "|".join(t.text for t in build("rules").tokenizer(text)) == words

@@ -31,6 +31,9 @@ class SentenceState:
     prev_actor: Optional[Ref] = None
     prev_coactors: list[Ref] = field(default_factory=list)
     carried: Optional[Ref] = None  # the last actor of the instruction context (C22)
+    # The actor of the last directive in this paragraph or list item: "b) Bộ Tài chính
+    # tăng cường ... . Đẩy nhanh ...": the item's own actor, before its lead-in's.
+    in_block: Optional[Ref] = None
     strong_seen: bool = False
     past: bool = False
     directed: bool = False  # the clause before in the sentence was a directive
@@ -108,6 +111,7 @@ def read_sentence(tokens, clauses, ix: DocIndex, state: WalkState, frame: Option
         issuer=speaker_for(found, state, ix) if found is not None else state.issuer,
         governing=frame.modality if frame is not None else None,
         carried=state.last_actor if state.instructing else state.block_actor,
+        in_block=state.block_actor,
     )  # fmt: skip
     records: list[DirectiveRecord] = []
     aphorism = _mirrored(readings, ix)
@@ -238,12 +242,14 @@ def _clause_cues(c: Clause, s: SentenceState, ix: DocIndex) -> ClauseCues:
 
 
 def _inherit(c: Clause, s: SentenceState) -> None:
-    """A clause without an actor takes the one before it, or its frame's; a frame's topic
+    """A clause without an actor takes the one before it (in its sentence, else in its
+    paragraph), or its frame's; a frame's topic
     and deadline reach the clauses under it. Inherited spans say where they came from."""
     frame = s.frame
     if c.actor is None:
-        c.actor = _handed(s.prev_actor, Origin.previous_clause)
-        if c.actor is not None and not c.coactors:  # "X phối hợp với Y làm A, làm B": Y in B
+        c.actor = _handed(s.prev_actor or s.in_block, Origin.previous_clause)
+        if s.prev_actor is not None and c.actor is not None and not c.coactors:
+            # "X phối hợp với Y làm A, làm B": Y in B too
             c.coactors = [ref.handed(Origin.previous_clause) for ref in s.prev_coactors]
         if c.actor is None and frame is not None and frame.actor is not None:
             c.actor = _handed(frame.actor, frame.origin)

@@ -272,7 +272,12 @@ def track_instruction(state: WalkState, readings: list[Clause], records,
     if any({q.function for q in c.cues} & table().instructs for c in readings):
         state.instructing = True
     last = records[-1]
-    state.last_actor = None if last.modality == Modality.permission else last.actor
+    if last.modality == Modality.permission:
+        # "Đồng ý cho Công an tỉnh ... . Hướng dẫn ...": the paragraph goes on with the
+        # actor told before the permission, not with its beneficiary.
+        state.last_actor = None
+        return
+    state.last_actor = last.actor
     state.block_actor = state.last_actor
 
 

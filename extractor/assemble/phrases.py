@@ -45,6 +45,7 @@ def grow_actor_phrases(ref: ActorRefiner) -> None:
     places = _places_after_cues(ref)
     actors = [_with_title(ref.doc, a) for a in sorted([*ref.actors.values(), *places])]
     actors = [_with_level_suffix(ref.doc, _with_province_name(ref.doc, a)) for a in actors]
+    actors = [_with_named_places(ref.doc, a) for a in actors]
     joined = _joined(ref, _with_owners(ref.doc, _no_overlap(actors)))
     ref.actors = {a.start: a for a in _no_overlap([_with_qualifier(ref, a) for a in joined])}
 
@@ -131,6 +132,30 @@ def _with_level_suffix(doc: Doc, actor: Span) -> Span:
     return actor
 
 
+def _with_named_places(doc: Doc, actor: Span) -> Span:
+    """"UBND các huyện" + ": Vĩnh Linh, Gio Linh và Hải Lăng": the places of a plural
+    collective named after a colon are part of it (C07)."""
+    words = actor.text.lower().split()
+    if not table().plural.intersection(words) or not actor.text.lower().endswith(
+            actor_phrases().place_words):  # fmt: skip
+        return actor
+    k = actor.end
+    if k + 1 >= len(doc) or doc[k].text != ":":
+        return actor
+    end, k = actor.end, k + 1
+    while k < len(doc) and _capitalised_name(doc[k]):
+        end = k + 1
+        if k + 2 < len(doc) and doc[k + 1].lower_ in table().comma_and:
+            k += 2
+        else:
+            break
+    return actor if end == actor.end else _span(doc, actor.start, end, actor.id_)
+
+
+def _capitalised_name(tok) -> bool:
+    return tok.text[:1].isupper() and all(w[:1].isupper() for w in tok.text.split())
+
+
 def _with_owners(doc: Doc, actors: list[Span]) -> list[Span]:
     """"Ủy ban Kinh tế và Tài chính" + "của" + "Quốc hội": one body, named with its owner."""
     out: list[Span] = []
@@ -207,10 +232,11 @@ def _coordinate_ends(ref: ActorRefiner) -> set[int]:
 
 
 def _with_qualifier(ref: ActorRefiner, actor: Span) -> Span:
-    """A collective narrowed by a relative clause or closed by a demonstrative (C07)."""
-    if not table().plural.intersection(actor.text.lower().split()):
-        return actor
-    end = _qualifier_end(ref, actor.end)
+    """A collective narrowed by a relative clause (C07); any actor closed by a
+    demonstrative ("Chủ tịch UBND huyện đó", C56)."""
+    end = None
+    if table().plural.intersection(actor.text.lower().split()):
+        end = _qualifier_end(ref, actor.end)
     end = _demonstrative_end(ref, end if end is not None else actor.end)
     return actor if end == actor.end else _span(ref.doc, actor.start, end, actor.id_)
 
@@ -248,9 +274,12 @@ def _qualifier_end(ref: ActorRefiner, end: int) -> Optional[int]:
 
 
 def _demonstrative_end(ref: ActorRefiner, end: int) -> int:
-    """"Các địa phương nêu trên" + a verb, a cue or a stop word."""
-    doc = ref.doc
-    k = _phrase_at(doc, end, actor_phrases().demonstratives)
+    """"Các địa phương nêu trên"; "Các địa phương trên" + a verb, a cue or a stop word."""
+    doc, data = ref.doc, actor_phrases()
+    k = _phrase_at(doc, end, data.demonstratives)
+    if k > end:
+        return k
+    k = _phrase_at(doc, end, data.prepositional_demonstratives)
     if k == end or k >= len(doc):
         return end
     nxt = doc[k]

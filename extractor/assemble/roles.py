@@ -233,6 +233,8 @@ def _between(cur: Cursor, c: Clause) -> str:
         cur.p = cur.skip(hit[1])
         if hit[0].function in table().instructs and c.actor is None:
             cur.p = to_actor(tokens, cur.p, ix, c, f"actor.after_{hit[0].id}")
+        elif hit[0].function in table().introduces_actor and c.own_subject and c.issuer is None:
+            cur.p = _issuing_body(cur, c, hit[0])
     elif (hit := cur.at({"filler", "qualifier"})) and _qualifier_closes(cur, hit):
         cur.p = cur.skip(hit[1])
         if hit[0].to_comma:
@@ -250,6 +252,27 @@ def _qualifier_closes(cur: Cursor, hit: tuple) -> bool:
         return True
     q = cur.to_comma(cur.skip(hit[1]))
     return q + 1 < cur.n and verb_follows(cur.tokens, q + 1, cur.ix)
+
+
+def _issuing_body(cur: Cursor, c: Clause, cue) -> int:
+    """"UBND tỉnh yêu cầu các sở, ngành ...": a body that instructs another is the issuer,
+    the body after its cue the actor (guideline 6.2); with no actor after the cue the
+    subject stays the actor, and so it does in a proposal to a higher level ("Thành phố
+    kiến nghị Chính phủ ...", C41: reported, not directed)."""
+    subject = c.actor
+    c.actor = None
+    p = to_actor(cur.tokens, cur.p, cur.ix, c, f"actor.after_{cue.id}")
+    if c.actor is None or cue.upward and _higher_level(c.actor, cur.ix):
+        c.actor = subject
+        return cur.p
+    c.issuer = replace(subject, rule="issuer.instructing_body")
+    c.own_subject = False
+    return join_actors(cur.tokens, p, cur.ix, c)
+
+
+def _higher_level(actor: Ref, ix: DocIndex) -> bool:
+    text = ix.text[actor.start : actor.end].lower()
+    return any(text.startswith(level) for level in table().higher_levels)
 
 
 def _between_tail(cur: Cursor, c: Clause, tok: Token) -> str:
