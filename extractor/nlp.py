@@ -13,11 +13,12 @@ tokens the tokenizer made (``underthesea.pos_tag`` would re-segment the text).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 import warnings
 from functools import lru_cache
-from os.path import dirname, join
+from os.path import join
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -231,10 +232,12 @@ def create_tokenizer(use_gazetteer: bool = True) -> Callable[[Language], Underth
 @lru_cache(maxsize=1)
 def _pos_model():
     from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
-    from underthesea.pipeline import pos_tag as pos_pkg
 
+    # The package's folder only: importing it would load an older tagger's 74 000-word
+    # dictionary, which this one does not read.
+    folder = importlib.util.find_spec("underthesea.pipeline.pos_tag").submodule_search_locations[0]
     model = FastCRFSequenceTagger()
-    model.load(join(dirname(pos_pkg.__file__), "models", "pos_crf_vlsp2013_20230303"))
+    model.load(join(folder, "models", "pos_crf_vlsp2013_20230303"))
     return model
 
 

@@ -259,8 +259,26 @@ class WindowedSpanRuler(SpanRuler):
         self._windowed = False
 
     def add_patterns(self, patterns: list) -> None:
-        super().add_patterns(patterns)
+        # spaCy makes each phrase pattern's Doc with the components before the ruler, but
+        # when the phrase matcher reads an attribute of the word alone (LOWER here), they
+        # cannot change what it reads: the tokenizer alone makes the pattern Docs.
+        with self.nlp.select_pipes(disable=self._components_before() if self._word_attr()
+                                   else []):  # fmt: skip
+            super().add_patterns(patterns)
         self._prepare()
+
+    def _word_attr(self) -> bool:
+        attr = self.phrase_matcher_attr
+        return attr in (None, ORTH, LOWER) or (isinstance(attr, str)
+                                               and attr.upper() in self.WORD_ATTRS)  # fmt: skip
+
+    def _components_before(self) -> list[str]:
+        names = []
+        for name, pipe in self.nlp.pipeline:
+            if pipe is self:
+                return names
+            names.append(name)
+        return []  # not in the pipeline: spaCy runs none of them either
 
     def remove(self, label: str) -> None:
         super().remove(label)

@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 
 from .normalize import fold
 from .resources import sectors_file
+from .trie import phrase_regex
 
 WEIGHTS = {"topic": 3.0, "action": 2.0, "actor": 1.0, "evidence": 0.5}
 OWN_WORDS = ("topic", "action", "evidence")  # what the directive says, not who is told
@@ -62,9 +63,10 @@ def _matcher() -> tuple[re.Pattern, dict[str, Optional[tuple[int, str]]]]:
     for i, sector in enumerate(sectors()):
         for keyword in sector.keywords:
             names.setdefault(fold(keyword), (i, keyword))
-    phrases = sorted((k for k in names if k), key=len, reverse=True)
-    alternation = "|".join(re.escape(k) for k in phrases)
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), names
+    # As a character trie: the same matches as the alternation of all 400 longest first
+    # (the longest phrase that matches whole at a position), without trying each in turn.
+    pattern = phrase_regex((k for k in names if k), ignore_case=False)  # both sides folded
+    return pattern or re.compile("(?!)"), names
 
 
 def keyword_hits(text: str) -> set[tuple[int, str]]:
@@ -109,8 +111,13 @@ def rule_scores(fields: dict[str, Optional[str]], context: Sequence[str] = ()
     first: a field :func:`named_first` names comes first whatever its score."""
     hits = {name: keyword_hits(fields.get(name) or "") for name in WEIGHTS}
     prior = dict(zip(context, CONTEXT_WEIGHTS))
+    listed = sectors()
+    # Only the fields with a hit or in the context can score (the rest score 0).
+    found = {i for field_hits in hits.values() for i, _ in field_hits}
+    found |= {i for i, sector in enumerate(listed) if sector.id in prior}
     out = []
-    for priority, sector in enumerate(sectors()):
+    for priority in sorted(found):
+        sector = listed[priority]
         score, best, best_weight = prior.get(sector.id, 0.0), "", 0.0
         for name, weight in WEIGHTS.items():
             for keyword in sorted((h[1] for h in hits[name] if h[0] == priority),

@@ -68,17 +68,38 @@ class _Tokens:
         return self.tokens[k].tag_ if k < len(self.tokens) else ""
 
     def match(self, k: int, phrases: tuple[str, ...]) -> int:
-        """Tokens covered by the longest phrase that starts at ``k`` and ends on a token
-        boundary (0 when none)."""
-        for phrase in phrases:
-            text, j = "", k
-            while j < len(self.low) and len(text) < len(phrase):
-                glue = "" if not text or self.low[j] == "," else " "  # "phòng, chống"
-                text = f"{text}{glue}{self.low[j]}"
-                j += 1
-            if text == phrase:
-                return j - k
-        return 0
+        """Tokens covered by the first phrase of ``phrases`` (longest first) that starts at
+        ``k`` and ends on a token boundary (0 when none).
+
+        The tokens from ``k`` are joined once; a phrase matches when one of those joined
+        texts is the phrase (a text grows with every token, so the one as long as the
+        phrase is the only one that can be), the first phrase of the list winning."""
+        first, longest = _phrase_order(phrases)
+        found, found_at = 0, first.get("", len(phrases))  # an empty phrase matches 0 tokens
+        text, j, n = "", k, len(self.low)
+        while j < n and len(text) < longest:
+            glue = "" if not text or self.low[j] == "," else " "  # "phòng, chống"
+            text = f"{text}{glue}{self.low[j]}"
+            j += 1
+            at = first.get(text)
+            if at is not None and at < found_at:
+                found, found_at = j - k, at
+        return found
+
+
+# Per phrase list (by identity, kept alive here): each phrase's first place, the longest.
+_PHRASE_ORDERS: dict[int, tuple[tuple[str, ...], dict[str, int], int]] = {}
+
+
+def _phrase_order(phrases: tuple[str, ...]) -> tuple[dict[str, int], int]:
+    known = _PHRASE_ORDERS.get(id(phrases))
+    if known is None or known[0] is not phrases:
+        first: dict[str, int] = {}
+        for i, phrase in enumerate(phrases):
+            first.setdefault(phrase, i)
+        known = (phrases, first, max(map(len, phrases), default=0))
+        _PHRASE_ORDERS[id(phrases)] = known
+    return known[1], known[2]
 
 
 def _is_verb(tokens: _Tokens, k: int, words: TopicWords) -> bool:

@@ -51,6 +51,25 @@ def test_normalization_tone_marks_and_spaces():
     assert normalize_text(decomposed) == "kết luận"
 
 
+def test_table_words_found_through_the_text_as_by_the_whole_table():
+    """The regex of the table words a text holds replaces what the regex of the whole
+    table would (the one compiled at every start before)."""
+    from extractor import normalize
+    from extractor.corpus import iter_split
+    from extractor.trie import LETTER, phrase_regex
+
+    whole = phrase_regex(normalize._TABLE, ignore_case=False, boundary=LETTER)
+    texts = [d.text for split in ("train", "dev") for d in iter_split(split)]
+    texts.append("Hoà bình, thuỷ_lợi; uỷ ban Uỷ BAN hoàhoà 2toả toả2 " + " ".join(normalize._TABLE))
+    assert normalize._TABLE_IS_WORDS
+    changed = 0
+    for text in texts:
+        expected = whole.sub(lambda m: normalize._TABLE[m.group(0)], text)
+        assert normalize._normalize_words(text) == expected
+        changed += expected != text
+    assert changed  # the last text at least
+
+
 @pytest.mark.parametrize("separator", [" ", ", ", "1", "_", "x", "\n", "-", "\u0301"])
 def test_normalization_agrees_with_underthesea_word_by_word(separator):
     """Only the words underthesea's tables change are looked at: the result must be what

@@ -114,3 +114,39 @@ def test_governing_openers_in_one_sweep_are_those_of_the_scan():
     for a in starts:
         over = [o for o in found if o.scope_start <= a < o.scope_end]
         assert swept[a] == (max(over, key=lambda o: o.start) if over else None)
+
+
+def test_a_short_run_reads_underthesea_without_joblib():
+    """underthesea's tables and CRF files are read by the C unpickler (joblib is never
+    imported), and the POS tagger's folder is found without importing its package."""
+    code = ("import sys\nfrom extractor.api import extract\n"
+            "extract('Giao Bộ Tài chính chủ trì, báo cáo trước ngày 30/6/2025.', mode='rules')\n"
+            "print(sorted(m for m in ('joblib', 'underthesea.pipeline.pos_tag')"
+            " if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_light_joblib_reads_what_joblib_reads(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    import joblib
+    import numpy
+
+    from extractor.lazy_imports import _JoblibStandIn
+
+    light = _JoblibStandIn("joblib")
+    spec = importlib.util.find_spec("underthesea")
+    root = Path(spec.submodule_search_locations[0]) / "pipeline"
+    files = sorted(root.glob("*/models/*/*.bin")) + sorted(root.glob("text_normalize/*.bin"))
+    files = [f for f in files if f.name != "models.bin"]  # the CRF weights: not joblib's
+    assert len(files) >= 5
+    for f in files:
+        assert light.load(str(f)) == joblib.load(str(f)), f
+    # What the C unpickler must not read plainly goes to joblib: compressed, numpy arrays.
+    joblib.dump({"a": [1, 2]}, tmp_path / "z.bin", compress=3)
+    joblib.dump({"a": numpy.arange(4)}, tmp_path / "n.bin")
+    assert light.load(str(tmp_path / "z.bin")) == {"a": [1, 2]}
+    assert light.load(str(tmp_path / "n.bin"))["a"].tolist() == [0, 1, 2, 3]
+    assert light.dump is joblib.dump

@@ -84,3 +84,17 @@ def test_actor_patterns_on_the_dev_documents():
         assert sorted(ruler._token_matches(doc)) == whole, cdoc.id
         total += len(whole)
     assert total > 50
+
+
+def test_phrase_pattern_docs_are_the_tokenizers_alone():
+    """The rulers make their phrase patterns' Docs with the tokenizer alone (spaCy runs the
+    components before a ruler on them): those components change no word of a pattern."""
+    nlp = build("rules")
+    for name in ("cue_ruler", "actor_ruler"):
+        ruler = nlp.get_pipe(name)
+        earlier = nlp.pipe_names[: nlp.pipe_names.index(name)]
+        texts = [p["pattern"] for p in ruler.patterns if isinstance(p["pattern"], str)]
+        assert earlier and len(texts) > 50
+        with nlp.select_pipes(enable=earlier):
+            piped = [[t.lower_ for t in doc] for doc in nlp.pipe(texts)]
+        assert piped == [[t.lower_ for t in nlp.make_doc(text)] for text in texts]

@@ -261,3 +261,64 @@ def test_every_directive_gets_a_sector_with_its_source(extract):
     (d,) = doc.directives
     assert d.sector.id == "giao_duc" and d.sector.source.startswith("sector.rules:")
     assert 0.0 <= d.sector.confidence <= 1.0
+
+
+def test_sector_keywords_found_as_by_the_alternation_longest_first():
+    """The keyword trie finds what one alternation of every keyword and mask, longest
+    first, found (the reading before), on the train and dev texts."""
+    import re
+
+    from extractor import sector
+    from extractor.corpus import iter_split
+    from extractor.normalize import fold
+
+    pattern, names = sector._matcher()
+    phrases = sorted((k for k in names if k), key=len, reverse=True)
+    alternation = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)")
+    total = 0
+    for doc in (d for split in ("train", "dev") for d in iter_split(split)):
+        text = fold(doc.text)
+        found = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+        assert found == [(m.start(), m.group(0)) for m in alternation.finditer(text)], doc.id
+        total += len(found)
+    assert total > 100
+
+
+def _match_by_scan(tokens, k, phrases):
+    """The phrase matching before: each phrase in turn, its text joined afresh."""
+    for phrase in phrases:
+        text, j = "", k
+        while j < len(tokens.low) and len(text) < len(phrase):
+            glue = "" if not text or tokens.low[j] == "," else " "
+            text = f"{text}{glue}{tokens.low[j]}"
+            j += 1
+        if text == phrase:
+            return j - k
+    return 0
+
+
+def test_topic_phrases_match_as_the_scan_did():
+    """Every topic word list, at every token (and two before the start) of the sentences
+    of a document, matches as the phrase-by-phrase scan did; so do lists in any order."""
+    import random
+
+    from extractor.pipeline import build
+    from extractor.topic import _Tokens, topic_words
+
+    text = ("Về công tác phòng, chống thiên tai: giao Bộ Nông nghiệp và Phát triển nông thôn "
+            "chủ trì, phối hợp với các bộ, ngành tăng cường kiểm tra, rà soát, không để xảy ra "
+            "tình trạng chậm trễ; báo cáo Thủ tướng Chính phủ kết quả thực hiện trước ngày 30/6.")
+    doc = build("rules")(text)
+    tokens = _Tokens(list(doc))
+    words = topic_words()
+    rng = random.Random(3)
+    lists = list(words.lists.values())
+    lists += [tuple(rng.sample(p, len(p))) for p in lists]  # any order: the first one wins
+    lists += [("", "các bộ"), ("các bộ", "", "các")]
+    hits = 0
+    for phrases in lists:
+        for k in range(-2, len(tokens)):
+            expected = _match_by_scan(tokens, k, phrases)
+            assert tokens.match(k, phrases) == expected, (k, phrases[:3])
+            hits += bool(expected)
+    assert hits > 20
