@@ -187,6 +187,23 @@ SECTORS = [
       "đọng", "actor": "UBND các xã"}, "tai_nguyen"),
     ({"topic": "các trạm thu phí BOT", "action": "rà soát các trạm thu phí BOT",
       "actor": "các bộ"}, "giao_thong"),
+    # more missed field words: illegal fireworks, inflation, investment registration,
+    # waste collection, land speculation, law-making and the justice bodies
+    ({"topic": "hành vi buôn bán pháo trái phép", "action": "xử lý nghiêm hành vi buôn bán "
+      "pháo trái phép", "actor": None}, "an_ninh"),
+    ({"topic": "lạm phát", "action": "kiểm soát lạm phát ở mức khoảng 4%",
+      "actor": "các bộ, cơ quan"}, "tai_chinh"),
+    ({"topic": "thời gian cấp giấy chứng nhận đăng ký đầu tư", "action": "rút ngắn thời gian "
+      "cấp giấy chứng nhận đăng ký đầu tư", "actor": "Sở Tài chính"}, "kinh_te"),
+    ({"topic": "tần suất thu gom rác", "action": "tăng tần suất thu gom rác tại các khu dân cư",
+      "actor": "UBND các phường"}, "tai_nguyen"),
+    ({"topic": "tình trạng đầu cơ, thổi giá đất", "action": "ngăn chặn tình trạng đầu cơ, thổi "
+      "giá đất tại khu vực quy hoạch mới", "actor": "thành phố"}, "xay_dung"),
+    ({"topic": "văn bản quy định chi tiết luật", "action": "đôn đốc ban hành văn bản quy định "
+      "chi tiết luật", "actor": "Bộ Tư pháp"}, "hanh_chinh"),
+    # the actor alone names the field when the action names none
+    ({"topic": "danh mục nhiệm vụ còn lại", "action": "lập danh mục nhiệm vụ còn lại",
+      "actor": "Sở Tư pháp"}, "hanh_chinh"),
 ]  # fmt: skip
 
 
