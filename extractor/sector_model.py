@@ -19,8 +19,9 @@ from typing import Iterable, Optional
 from .sector import keyword_counts, model_text, sectors
 
 MODEL_NAME = "sectors"
-# Six passes, not twelve: the bag of n-grams learns the train split by heart after six
-# (train accuracy 0.98), and the extra passes cost field-dev and dev alike.
+# Six passes, not twelve: the bag of n-grams fits its train split by six, and the extra
+# passes only cost unseen texts (hybrid field-dev/dev 0.817/0.784 and 0.796/0.764 with six,
+# seeds 0 and 1, against 0.775/0.750 and 0.782/0.767 with twelve).
 EPOCHS = 6
 _CONFIG = {"threshold": 0.0, "model": {
     "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 3,
