@@ -225,6 +225,9 @@ KEYWORD_HITS = [
      {"dịch vụ công", "trực tuyến"}),
     ("xây dựng kế hoạch giải ngân vốn đầu tư công", {"vốn đầu tư công", "giải ngân"}),
     ("chung sức xây dựng nông thôn mới", {"xây dựng nông thôn mới"}),
+    # tobacco is not medicine: "thuốc lá" hides "thuốc"
+    ("tuyệt đối không hút thuốc lá tại công sở", set()),
+    ("Bộ đội Biên phòng tỉnh tăng cường tuần tra", {"Biên phòng"}),
 ]  # fmt: skip
 
 
