@@ -204,6 +204,10 @@ SECTORS = [
     # the actor alone names the field when the action names none
     ({"topic": "danh mục nhiệm vụ còn lại", "action": "lập danh mục nhiệm vụ còn lại",
       "actor": "Sở Tư pháp"}, "hanh_chinh"),
+    ({"topic": "kế hoạch năm 2026", "action": "xây dựng kế hoạch năm 2026",
+      "actor": "Sở LĐ-TB&XH"}, "xa_hoi"),
+    ({"topic": "hồ sơ bảo hiểm thất nghiệp", "action": "giải quyết dứt điểm hồ sơ bảo hiểm "
+      "thất nghiệp", "actor": "Bảo hiểm xã hội tỉnh"}, "xa_hoi"),
 ]  # fmt: skip
 
 
@@ -228,6 +232,9 @@ KEYWORD_HITS = [
     # tobacco is not medicine: "thuốc lá" hides "thuốc"
     ("tuyệt đối không hút thuốc lá tại công sở", set()),
     ("Bộ đội Biên phòng tỉnh tăng cường tuần tra", {"Biên phòng"}),
+    # a ministry or department abbreviated as the field writes it (GUIDELINE 12.4)
+    ("Sở GD&ĐT, Bộ GTVT, Sở NN&PTNT, Sở TN&MT, Bộ KH&CN, Sở LĐ-TB&XH, Sở VH-TT&DL",
+     {"GD&ĐT", "GTVT", "NN&PTNT", "TN&MT", "KH&CN", "LĐ-TB&XH", "VH-TT&DL"}),
 ]  # fmt: skip
 
 
