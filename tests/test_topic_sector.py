@@ -204,6 +204,14 @@ SECTORS = [
     # the actor alone names the field when the action names none
     ({"topic": "danh mục nhiệm vụ còn lại", "action": "lập danh mục nhiệm vụ còn lại",
       "actor": "Sở Tư pháp"}, "hanh_chinh"),
+    # serving "người dân, doanh nghiệp" is public administration (hanh_chinh 10 times in
+    # 10 in train and dev), and so are the Tết duty roster and the ban on Tết visits
+    ({"topic": "chỉ số hài lòng của người dân, doanh nghiệp", "action": "nâng cao chỉ số hài "
+      "lòng của người dân, doanh nghiệp", "actor": "các sở, ngành"}, "hanh_chinh"),
+    ({"topic": "lịch trực Tết", "action": "phân công lịch trực Tết", "actor": "các sở, ngành"},
+     "hanh_chinh"),
+    ({"topic": "đi chúc Tết cấp trên", "action": "không tổ chức đi chúc Tết cấp trên",
+      "actor": "các cơ quan, đơn vị"}, "hanh_chinh"),
     ({"topic": "kế hoạch năm 2026", "action": "xây dựng kế hoạch năm 2026",
       "actor": "Sở LĐ-TB&XH"}, "xa_hoi"),
     ({"topic": "hồ sơ bảo hiểm thất nghiệp", "action": "giải quyết dứt điểm hồ sơ bảo hiểm "
