@@ -195,6 +195,8 @@ SECTORS = [
       "actor": "các bộ, cơ quan"}, "tai_chinh"),
     ({"topic": "thời gian cấp giấy chứng nhận đăng ký đầu tư", "action": "rút ngắn thời gian "
       "cấp giấy chứng nhận đăng ký đầu tư", "actor": "Sở Tài chính"}, "kinh_te"),
+    ({"topic": "thủ tục đầu tư các dự án chuyển tiếp", "action": "hoàn thiện thủ tục đầu tư "
+      "các dự án chuyển tiếp", "actor": "Các bộ"}, "dau_tu_cong"),
     ({"topic": "tần suất thu gom rác", "action": "tăng tần suất thu gom rác tại các khu dân cư",
       "actor": "UBND các phường"}, "tai_nguyen"),
     ({"topic": "tình trạng đầu cơ, thổi giá đất", "action": "ngăn chặn tình trạng đầu cơ, thổi "
