@@ -214,6 +214,11 @@ SECTORS = [
      "hanh_chinh"),
     ({"topic": "đi chúc Tết cấp trên", "action": "không tổ chức đi chúc Tết cấp trên",
       "actor": "các cơ quan, đơn vị"}, "hanh_chinh"),
+    # land-use fees are budget revenue; drinking and driving is traffic order
+    ({"topic": "nguồn thu tiền sử dụng đất", "action": "sử dụng nguồn thu tiền sử dụng đất "
+      "năm 2025", "actor": "UBND xã"}, "tai_chinh"),
+    ({"topic": "rượu, bia", "action": "nghiêm cấm sử dụng rượu, bia khi lái xe",
+      "actor": "các cơ quan, đơn vị"}, "an_ninh"),
     ({"topic": "kế hoạch năm 2026", "action": "xây dựng kế hoạch năm 2026",
       "actor": "Sở LĐ-TB&XH"}, "xa_hoi"),
     ({"topic": "hồ sơ bảo hiểm thất nghiệp", "action": "giải quyết dứt điểm hồ sơ bảo hiểm "
