@@ -349,7 +349,7 @@ def train_command(config_path, output, limit, max_steps, seed) -> None:
     ``sectors/`` (models/sectors by default)."""
     from .corpus import CORPUS_DIR
     from .model import models_dir
-    from .sector_model import MODEL_NAME, train_sector_model
+    from .sector_model import EPOCHS, MODEL_NAME, train_sector_model
 
     if not CORPUS_DIR.is_dir():
         raise click.ClickException(f"training needs a source checkout: no corpus at "
@@ -364,7 +364,7 @@ def train_command(config_path, output, limit, max_steps, seed) -> None:
     meta = train(config_path or default_config(), target, limit=limit, max_steps=max_steps,
                  seed=seed, log=log)  # fmt: skip
     sectors = train_sector_model(target.parent / MODEL_NAME, seed=seed or 0, limit=limit,
-                                 epochs=2 if max_steps else 12, log=log)  # fmt: skip
+                                 epochs=2 if max_steps else EPOCHS, log=log)  # fmt: skip
     click.echo(json.dumps({**meta.get("dev_scores", {}),
                            "sector_dev_accuracy": sectors["dev_accuracy"]}, indent=2))
 
