@@ -150,3 +150,35 @@ def test_light_joblib_reads_what_joblib_reads(tmp_path):
     assert light.load(str(tmp_path / "z.bin")) == {"a": [1, 2]}
     assert light.load(str(tmp_path / "n.bin"))["a"].tolist() == [0, 1, 2, 3]
     assert light.dump is joblib.dump
+
+
+def test_no_stage_rebuilds_doc_text():
+    """``Doc.text`` joins every token of the document at each call: asked once per comma
+    before a title (``_role_title_at``), it made the issuer walk quadratic (26 of 77 s on a
+    200 k-character text). Stages read ``text_of(doc)``; only these read other objects'
+    ``.text`` (a corpus document, a training doc) or are ``text_of`` itself."""
+    import re
+    from pathlib import Path
+
+    import extractor
+
+    allowed = {"extensions.py", "model.py", "corpus.py", "sector_model.py"}
+    root = Path(extractor.__file__).parent
+    found = [str(p.relative_to(root)) for p in root.rglob("*.py")
+             if p.name not in allowed and re.search(r"\bdoc\.text\b", p.read_text("utf-8"))]
+    assert found == []
+
+
+def test_role_title_at_reads_the_index_text_as_doc_text():
+    from extractor.assemble.discourse import _role_title_at
+    from extractor.extensions import text_of
+    from extractor.pipeline import build
+    from extractor.resources import actor_phrases
+
+    doc = build("rules")("Tại cuộc họp, Phó Chủ tịch UBND tỉnh, Trưởng Ban Chỉ đạo phòng, "
+                         "chống thiên tai tỉnh, đề nghị các sở khẩn trương triển khai.")
+    titles = [t.lower() + " " for t in actor_phrases().role_titles]
+    for tok in doc:
+        old = any(doc.text[tok.idx : tok.idx + 40].lower().startswith(t) for t in titles)
+        assert _role_title_at(text_of(doc), tok.idx) == old
+    assert any(_role_title_at(text_of(doc), tok.idx) for tok in doc)
