@@ -182,3 +182,29 @@ def test_role_title_at_reads_the_index_text_as_doc_text():
         old = any(doc.text[tok.idx : tok.idx + 40].lower().startswith(t) for t in titles)
         assert _role_title_at(text_of(doc), tok.idx) == old
     assert any(_role_title_at(text_of(doc), tok.idx) for tok in doc)
+
+
+def test_cached_syllable_verdicts_count_as_the_loop_did():
+    from pathlib import Path
+
+    from extractor.readers import legacy
+
+    def unmemoized(text: str) -> tuple[int, int]:
+        valid = invalid = 0
+        for token in legacy._SPLIT.split(text):
+            token = token.strip(legacy._EDGE_PUNCT)
+            if not token or token.isascii() or any(c.isdigit() for c in token):
+                continue
+            if legacy.syllable_ok(token):
+                valid += 1
+            else:
+                invalid += 1
+        return valid, invalid
+
+    golden = Path(__file__).parent / "golden"
+    texts = [p.read_text("utf-8") for p in sorted(golden.glob("*.txt"))]
+    texts += ["Th«ng b¸o (kÕt luËn) cña UBND tØnh; ngày 5/3/2021 -- “Hà Nội”, ĐỒNG Ý, ễẫx"]
+    texts.append(legacy.convert(texts[0], legacy.TCVN3))
+    for text in texts:
+        got = legacy.score(text)
+        assert (got.valid, got.invalid) == unmemoized(text)
