@@ -208,3 +208,15 @@ def test_cached_syllable_verdicts_count_as_the_loop_did():
     for text in texts:
         got = legacy.score(text)
         assert (got.valid, got.invalid) == unmemoized(text)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sentences_holding_a_directive_found_by_bisection_as_by_the_scan(seed):
+    from extractor.model import _any_in
+
+    rng = random.Random(seed)
+    starts = sorted(rng.randrange(0, 3000) for _ in range(rng.randrange(0, 60)))
+    for _ in range(500):
+        offset = rng.randrange(0, 3100)
+        end = offset + rng.randrange(0, 200)
+        assert _any_in(starts, offset, end) == any(offset <= s < end for s in starts)
