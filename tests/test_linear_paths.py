@@ -220,3 +220,46 @@ def test_sentences_holding_a_directive_found_by_bisection_as_by_the_scan(seed):
         offset = rng.randrange(0, 3100)
         end = offset + rng.randrange(0, 200)
         assert _any_in(starts, offset, end) == any(offset <= s < end for s in starts)
+
+
+def _deadline_lines() -> list[str]:
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    lines = [row.split("\t")[0] for row in
+             (here / "data" / "deadline_expressions.tsv").read_text("utf-8").splitlines()]
+    for path in sorted((here / "golden").glob("*.txt")):
+        lines += path.read_text("utf-8").splitlines()
+    # Case as the rules read it: upper case, a table cell, a mark-less trigger.
+    lines += [line.upper() for line in lines] + ["  Quý III/2025 ", "20/11/2025", "NGAY 5/3"]
+    return lines
+
+
+def test_deadline_prefilter_searches_every_rule_that_can_match():
+    """A rule is not searched on a line holding none of its required words: every line
+    gives the candidates that searching all 65 rules gave."""
+    from extractor import deadlines as dl
+
+    rules = dl.get_rules()
+    for line in _deadline_lines():
+        searched = {rule.id for rule, _ in rules.searched(line)}
+        for rule, rx in rules.compiled:
+            if rx.search(line):
+                assert rule.id in searched, (rule.id, line)
+
+
+def test_required_literals_of_a_parsed_regex():
+    import re
+    from re import _parser
+
+    from extractor.deadlines import required_literals
+
+    def need(pattern):
+        return required_literals(_parser.parse(pattern, re.IGNORECASE))
+
+    assert need(r"trước(?: ngày)? \d+") == {"trước"}
+    assert need(r"(?:hằng|mỗi) (?:tuần|tháng)") in ({"hằng", "mỗi"}, {"tuần", "tháng"})
+    assert need(r"(?:đến|tới)? ngày \d") == {" ngày "}
+    assert need(r"\d{1,2}/\d{4}") == {"/"}
+    assert need(r"\d{1,2}[/.]\d{4}") is None
+    assert need(r"(?:ngay)?\d") is None
