@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from re import _constants, _parser
 from typing import Iterator, Optional
 
 from .normalize import normalize_text
@@ -123,6 +124,57 @@ class DeadlineRuleSet:
                 self.compiled.append((rule, re.compile(full, re.IGNORECASE)))
             except re.error as exc:
                 raise DeadlineRuleError(f"rule {rule.id}: regex does not compile: {exc}") from exc
+        # Per rule, words one of which any match holds: a line holding none of a rule's
+        # words is not searched with it (most lines hold no trigger of most rules).
+        self.needs = [required_literals(_parser.parse(rx.pattern, rx.flags))
+                      for _, rx in self.compiled]  # fmt: skip
+        words = sorted({lit for need in self.needs for lit in need or ()}, key=len)
+        # Shorter words first, each with the shorter ones inside it: a line without
+        # "trước" holds no "trước ngày " either (case folds letter by letter).
+        self.literals = [(lit, re.compile(re.escape(lit), re.IGNORECASE),
+                          [w for w in words[:k] if w in lit])
+                         for k, lit in enumerate(words)]  # fmt: skip
+
+    def searched(self, line: str) -> list[tuple[DeadlineRule, re.Pattern]]:
+        """The rules whose required words ``line`` holds (case as the rules read it)."""
+        held: set[str] = set()
+        for lit, rx, inside in self.literals:
+            if all(w in held for w in inside) and rx.search(line):
+                held.add(lit)
+        return [pair for pair, need in zip(self.compiled, self.needs)
+                if need is None or not held.isdisjoint(need)]  # fmt: skip
+
+
+def required_literals(parsed) -> Optional[frozenset[str]]:
+    """Strings one of which every match of a parsed regex holds, or None when none is
+    known: a run of literal characters of a sequence, a group's, every branch's (their
+    union), a repeat's done at least once; the run whose shortest string is longest."""
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, arg in parsed:
+        if op is _constants.LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            found.append(frozenset({run}))
+            run = ""
+        need = _required_of(op, arg)
+        if need is not None:
+            found.append(need)
+    if run:
+        found.append(frozenset({run}))
+    return max(found, key=lambda need: min(map(len, need)), default=None)
+
+
+def _required_of(op, arg) -> Optional[frozenset[str]]:
+    if op is _constants.SUBPATTERN:
+        return required_literals(arg[-1])
+    if op is _constants.BRANCH:
+        needs = [required_literals(branch) for branch in arg[1]]
+        return None if None in needs else frozenset().union(*needs)
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT) and arg[0] >= 1:
+        return required_literals(arg[2])
+    return None  # a class, an assertion, a back-reference: no literal known
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +200,7 @@ def _matches(rx: re.Pattern, text: str) -> Iterator[re.Match]:
 
 def _candidates(text: str) -> list[tuple[int, int, DeadlineRule, re.Match]]:
     out = []
-    for rule, rx in get_rules().compiled:
+    for rule, rx in get_rules().searched(text):
         for m in _matches(rx, text):
             start = m.end("lead") if "lead" in rx.groupindex and m.group("lead") else m.start()
             if m.end() > start and not _inside_object(text, start):

@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy
 from spacy.language import Language
@@ -457,8 +457,14 @@ def _roles_in(sp: SentencePrediction, label: str, start: int, end: int) -> list[
 
 def _holds_cue(cue_starts: tuple[int, ...], start: int, end: int) -> bool:
     """Whether a cue the rulers found starts in [start, end)."""
-    k = bisect.bisect_left(cue_starts, start)
-    return k < len(cue_starts) and cue_starts[k] < end
+    return _any_in(cue_starts, start, end)
+
+
+def _any_in(offsets: Sequence[int], start: int, end: int) -> bool:
+    """Whether any of the sorted ``offsets`` lies in [start, end), by bisection (a scan
+    per sentence of every directive's start made the model's sentence choice quadratic)."""
+    k = bisect.bisect_left(offsets, start)
+    return k < len(offsets) and offsets[k] < end
 
 
 def _fill_roles(rec: DirectiveRecord, sp: Optional[SentencePrediction],
@@ -621,13 +627,13 @@ class DirectiveModel:
     def _views(self, doc: Doc) -> list[SentenceView]:
         if self.mode != "hybrid":
             return sentence_views(doc, self.trained.vocab)
-        starts = [r.action.start for r in doc._.vnx_directives or []]
+        starts = sorted(r.action.start for r in doc._.vnx_directives or [])
         context = doc._.vnx_clause_context or {}
 
         def wanted(view: SentenceView) -> bool:
             # Only where the vote can change something: a rule directive to score, or a
             # clause where a proposal would be allowed. Reports and praise are skipped.
-            return any(view.offset <= s < view.end for s in starts) or any(
+            return _any_in(starts, view.offset, view.end) or any(
                 (ctx := context.get(c0)) is not None and ctx.may_direct for c0, _ in view.clauses
             )
 

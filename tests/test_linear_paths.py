@@ -150,3 +150,116 @@ def test_light_joblib_reads_what_joblib_reads(tmp_path):
     assert light.load(str(tmp_path / "z.bin")) == {"a": [1, 2]}
     assert light.load(str(tmp_path / "n.bin"))["a"].tolist() == [0, 1, 2, 3]
     assert light.dump is joblib.dump
+
+
+def test_no_stage_rebuilds_doc_text():
+    """``Doc.text`` joins every token of the document at each call: asked once per comma
+    before a title (``_role_title_at``), it made the issuer walk quadratic (26 of 77 s on a
+    200 k-character text). Stages read ``text_of(doc)``; only these read other objects'
+    ``.text`` (a corpus document, a training doc) or are ``text_of`` itself."""
+    import re
+    from pathlib import Path
+
+    import extractor
+
+    allowed = {"extensions.py", "model.py", "corpus.py", "sector_model.py"}
+    root = Path(extractor.__file__).parent
+    found = [str(p.relative_to(root)) for p in root.rglob("*.py")
+             if p.name not in allowed and re.search(r"\bdoc\.text\b", p.read_text("utf-8"))]
+    assert found == []
+
+
+def test_role_title_at_reads_the_index_text_as_doc_text():
+    from extractor.assemble.discourse import _role_title_at
+    from extractor.extensions import text_of
+    from extractor.pipeline import build
+    from extractor.resources import actor_phrases
+
+    doc = build("rules")("Tại cuộc họp, Phó Chủ tịch UBND tỉnh, Trưởng Ban Chỉ đạo phòng, "
+                         "chống thiên tai tỉnh, đề nghị các sở khẩn trương triển khai.")
+    titles = [t.lower() + " " for t in actor_phrases().role_titles]
+    for tok in doc:
+        old = any(doc.text[tok.idx : tok.idx + 40].lower().startswith(t) for t in titles)
+        assert _role_title_at(text_of(doc), tok.idx) == old
+    assert any(_role_title_at(text_of(doc), tok.idx) for tok in doc)
+
+
+def test_cached_syllable_verdicts_count_as_the_loop_did():
+    from pathlib import Path
+
+    from extractor.readers import legacy
+
+    def unmemoized(text: str) -> tuple[int, int]:
+        valid = invalid = 0
+        for token in legacy._SPLIT.split(text):
+            token = token.strip(legacy._EDGE_PUNCT)
+            if not token or token.isascii() or any(c.isdigit() for c in token):
+                continue
+            if legacy.syllable_ok(token):
+                valid += 1
+            else:
+                invalid += 1
+        return valid, invalid
+
+    golden = Path(__file__).parent / "golden"
+    texts = [p.read_text("utf-8") for p in sorted(golden.glob("*.txt"))]
+    texts += ["Th«ng b¸o (kÕt luËn) cña UBND tØnh; ngày 5/3/2021 -- “Hà Nội”, ĐỒNG Ý, ễẫx"]
+    texts.append(legacy.convert(texts[0], legacy.TCVN3))
+    for text in texts:
+        got = legacy.score(text)
+        assert (got.valid, got.invalid) == unmemoized(text)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sentences_holding_a_directive_found_by_bisection_as_by_the_scan(seed):
+    from extractor.model import _any_in
+
+    rng = random.Random(seed)
+    starts = sorted(rng.randrange(0, 3000) for _ in range(rng.randrange(0, 60)))
+    for _ in range(500):
+        offset = rng.randrange(0, 3100)
+        end = offset + rng.randrange(0, 200)
+        assert _any_in(starts, offset, end) == any(offset <= s < end for s in starts)
+
+
+def _deadline_lines() -> list[str]:
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    lines = [row.split("\t")[0] for row in
+             (here / "data" / "deadline_expressions.tsv").read_text("utf-8").splitlines()]
+    for path in sorted((here / "golden").glob("*.txt")):
+        lines += path.read_text("utf-8").splitlines()
+    # Case as the rules read it: upper case, a table cell, a mark-less trigger.
+    lines += [line.upper() for line in lines] + ["  Quý III/2025 ", "20/11/2025", "NGAY 5/3"]
+    return lines
+
+
+def test_deadline_prefilter_searches_every_rule_that_can_match():
+    """A rule is not searched on a line holding none of its required words: every line
+    gives the candidates that searching all 65 rules gave."""
+    from extractor import deadlines as dl
+
+    rules = dl.get_rules()
+    for line in _deadline_lines():
+        searched = {rule.id for rule, _ in rules.searched(line)}
+        for rule, rx in rules.compiled:
+            if rx.search(line):
+                assert rule.id in searched, (rule.id, line)
+
+
+def test_required_literals_of_a_parsed_regex():
+    import re
+    from re import _parser
+
+    from extractor.deadlines import required_literals
+
+    def need(pattern):
+        return required_literals(_parser.parse(pattern, re.IGNORECASE))
+
+    assert need(r"trước(?: ngày)? \d+") == {"trước"}
+    assert need(r"(?:hằng|mỗi) (?:tuần|tháng)") in ({"hằng", "mỗi"}, {"tuần", "tháng"})
+    assert need(r"(?:đến|tới)? ngày \d") == {" ngày "}
+    assert need(r"\d{1,2}/\d{4}") == {"/"}
+    assert need(r"\d{1,2}[/.]\d{4}") is None
+    assert need(r"(?:ngay)?\d") is None

@@ -204,7 +204,9 @@ MAX_APPOSITION = 16  # tokens of ", Trưởng Ban Chỉ đạo phòng, chống t
 def _past_apposition(tokens: list[Token], q: int, ix: DocIndex) -> int:
     """", Trưởng Ban Chỉ đạo …, đề nghị": a second title in apposition, between commas,
     before the speaking cue (C47); the issuer is the first title."""
-    if q + 1 >= len(tokens) or tokens[q].text != "," or not _role_title_at(tokens[q + 1]):
+    if q + 1 >= len(tokens) or tokens[q].text != ",":
+        return q
+    if not _role_title_at(ix.text, tokens[q + 1].idx):
         return q
     speaking = table().speaking
     for k in range(q + 2, min(len(tokens) - 1, q + MAX_APPOSITION)):
@@ -213,8 +215,9 @@ def _past_apposition(tokens: list[Token], q: int, ix: DocIndex) -> int:
     return q
 
 
-def _role_title_at(tok: Token) -> bool:
-    text = tok.doc.text[tok.idx : tok.idx + 40].lower()
+def _role_title_at(text: str, at: int) -> bool:
+    # The index's text: Doc.text rebuilds the whole document from its tokens at every call.
+    text = text[at : at + 40].lower()
     return any(text.startswith(title.lower() + " ") for title in actor_phrases().role_titles)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 TCVN3 = "tcvn3"
@@ -186,14 +186,25 @@ def score(text: str) -> Score:
     """
     valid = invalid = 0
     for token in _SPLIT.split(text):
-        token = token.strip(_EDGE_PUNCT)
-        if not token or token.isascii() or any(c.isdigit() for c in token):
+        verdict = _verdict(token)
+        if verdict is None:
             continue
-        if syllable_ok(token):
+        if verdict:
             valid += 1
         else:
             invalid += 1
     return Score(valid, invalid)
+
+
+@lru_cache(maxsize=100_000)
+def _verdict(token: str) -> bool | None:
+    """Whether a split token is a Vietnamese syllable; None when it is not counted.
+    Cached: a text's syllables recur (a 200 k-character text has 36 000 words, 0.8 s
+    unmemoized, for a few thousand distinct ones)."""
+    token = token.strip(_EDGE_PUNCT)
+    if not token or token.isascii() or any(c.isdigit() for c in token):
+        return None
+    return syllable_ok(token)
 
 
 def has_unicode_vietnamese(text: str) -> bool:
