@@ -212,11 +212,15 @@ def _read_clause_decision(c: Clause, s: SentenceState, ix: DocIndex, state: Walk
     if gate is None or announces_list(c, lead_in) or c.completion_only or sets_no_task(c):
         return None  # "... một số nội dung sau:": the items below are the directives
     confidence = gate.confidence - (NO_ACTOR_PENALTY if c.actor is None else 0)
-    issuer = s.issuer
-    if issuer is None and any(cue.passive for cue in c.cues):
-        issuer = state.last_leader  # "X được giao …": the leader named before assigned it
-    return record(c, evidence, issuer, modality(c, s.governing, ix), confidence,
-                  [gate.rule, *(cue.id for cue in c.cues), *cues.action_ids])  # fmt: skip
+    return record(c, evidence, _issuer_of(c, s, state), modality(c, s.governing, ix),
+                  confidence, [gate.rule, *(cue.id for cue in c.cues), *cues.action_ids])
+
+
+def _issuer_of(c: Clause, s: SentenceState, state: WalkState) -> Optional[Ref]:
+    """The sentence's issuer; for "X được giao …" with none, the leader named before (C46)."""
+    if s.issuer is None and any(cue.passive for cue in c.cues):
+        return state.last_leader
+    return s.issuer
 
 
 def _clause_cues(c: Clause, s: SentenceState, ix: DocIndex) -> ClauseCues:
