@@ -247,7 +247,7 @@ def speaker_for(ref: Ref, state: WalkState, ix: DocIndex) -> Ref:
 
 
 def _speech_leader(ix: DocIndex) -> Optional[Ref]:
-    leader = ix.first_leader()
+    leader = ix.first_leader
     return Ref.of(leader, "issuer.speech_leader") if leader is not None else None
 
 

@@ -4,6 +4,7 @@ Doc and kept on it; the model stage reads sentences through it too."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Optional
 
 from spacy.tokens import Doc, Span
@@ -206,8 +207,6 @@ class DocIndex(SpanIndex):
             for i in range(span.start, span.end)
         }
         self.leader_titles = leader_titles()
-        self._first_leader: Optional[Span] = None
-        self._first_leader_read = False
 
     def sentence(self, start: int, end: int) -> SentenceClauses:
         """A sentence's tokens (outside skipped regions) and its clauses, as the
@@ -230,14 +229,11 @@ class DocIndex(SpanIndex):
                 if cue.function == function)  # fmt: skip
         return bool(self._inside[function].overlapping(i, i))
 
+    @cached_property
     def first_leader(self) -> Optional[Span]:
         """The first leader the text names: in a speech without turn markers, the headline
         or the opening names the speaker ("Chủ tịch UBND tỉnh phát biểu kết luận")."""
-        if not self._first_leader_read:
-            self._first_leader_read = True
-            self._first_leader = next(
-                (a for _, a in sorted(self.actors.items()) if self.is_leader(a)), None)
-        return self._first_leader
+        return next((a for _, a in sorted(self.actors.items()) if self.is_leader(a)), None)
 
     def is_leader(self, span: Span) -> bool:
         key = (span.start, span.end)
