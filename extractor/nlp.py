@@ -46,20 +46,27 @@ UPOS = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=4)
+def _fixed_regex(words: tuple[str, ...]) -> Optional[re.Pattern]:
+    """The kept-whole regex, built once for the rules and the model pipelines alike."""
+    return phrase_regex(words)
+
+
 class UndertheseaTokenizer:
     """Word segmentation by underthesea; the Doc text is exactly the input text."""
 
     def __init__(self, vocab: Vocab, fixed_words: Iterable[str] = (),
                  split_prefixes: Iterable[str] = ()):  # fmt: skip
         self.vocab = vocab
-        self.fixed = phrase_regex(fixed_words)
+        self.fixed = _fixed_regex(tuple(fixed_words))
         # The CRF sometimes glues a sentence-initial verb to the name after it
         # ("Giao Phòng"); these verbs are split off again before a capital.
         self.split_prefixes = tuple(sorted({p.lower() + " " for p in split_prefixes}, key=len,
                                            reverse=True))  # fmt: skip
         self._segment_line = lru_cache(maxsize=50_000)(self._segment_line_uncached)
-        # A line met again with one date changed still repeats its other chunks.
-        self._words = lru_cache(maxsize=50_000)(_words)
+        # A line met again with one date changed still repeats its other chunks; the
+        # cache is shared, so the model's pipeline reuses the rules' pattern phrases.
+        self._words = _shared_words
 
     def _segment_line_uncached(self, line: str) -> tuple[tuple[int, int], ...]:
         """(start, end) of each word in the line."""
@@ -199,6 +206,10 @@ def _words(chunk: str) -> tuple[str, ...]:
     if not chunk.strip():
         return ()
     return tuple(word_tokenize(chunk, use_token_normalize=False))
+
+
+# A chunk's words depend on the chunk alone: one cache for every tokenizer.
+_shared_words = lru_cache(maxsize=100_000)(_words)
 
 
 def _add_gap(words: list[str], spaces: list[bool], gap: str) -> None:

@@ -301,13 +301,14 @@ def discourse_actors() -> DiscourseActors:
     return data
 
 
-def fixed_phrases() -> list[str]:
+@cache
+def fixed_phrases() -> tuple[str, ...]:
     """Phrases the tokenizer keeps whole: gazetteer names and discourse actors."""
     from .gazetteer import get_gazetteer
 
     phrases = list(get_gazetteer().surface_forms())
     phrases += [normalize_text(p) for g in discourse_actors().groups for p in g.phrases]
-    return phrases
+    return tuple(phrases)
 
 
 class Leaders(_Rule):

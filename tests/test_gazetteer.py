@@ -113,6 +113,16 @@ def test_new_provinces_match_the_nso_list():
         assert entry is not None and key(p.name).split()[-1] in key(entry.name)
 
 
+def test_province_data_file_is_the_package_list():
+    from vietnam_provinces import Province
+
+    from extractor.gazetteer.index import NSO_CENTRAL_CITY, _nso_provinces
+
+    read = [(p["code"], p["division_type"], p["name"]) for p in _nso_provinces()]
+    assert read == [(int(p.code), p.division_type.value, p.name) for p in Province.iter_all()]
+    assert NSO_CENTRAL_CITY == next(Province.iter_all()).division_type.value
+
+
 def test_span_patterns_are_valid(gaz):
     patterns = gaz.span_patterns()
     assert patterns and len({p["id"] for p in patterns}) == len(patterns)

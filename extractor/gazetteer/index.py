@@ -8,8 +8,11 @@ and tuples.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 from dataclasses import dataclass
+from os.path import join
 from types import MappingProxyType
 from typing import Mapping, Optional
 
@@ -212,17 +215,26 @@ def _province_entry(g: Grammar, era: str, code: int, typ: str, name: str,
                  EntityKind.province, valid_from, valid_to, successor, successor_name)  # fmt: skip
 
 
+NSO_CENTRAL_CITY = "thành phố trung ương"  # the package's THANH_PHO_TRUNG_UONG
+
+
+def _nso_provinces() -> list[dict]:
+    """The package's province list, read from its data file: importing the package builds
+    an enum of its 3 321 wards (0.15 s of a one-file run) for the 34 provinces read here."""
+    folder = importlib.util.find_spec("vietnam_provinces").submodule_search_locations[0]
+    with open(join(folder, "data", "nested-divisions.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
 def _new_provinces(b: _Builder, p: ProvincesFile) -> dict:
     """The 34 units from 2025-07-01 (the NSO list of ``vietnam_provinces``) by code."""
-    from vietnam_provinces import Province
-
     extras = {x.code: x for x in p.new}
     city_word = key(b.grammar.province_types["city"][0])
     new_by_code: dict[int, tuple[Entry, str, str, tuple, tuple]] = {}
-    for prov in Province.iter_all():
-        code = int(prov.code)
-        typ = "city" if prov.division_type.name == "THANH_PHO_TRUNG_UONG" else "province"
-        name = clean(prov.name)
+    for prov in _nso_provinces():
+        code = int(prov["code"])
+        typ = "city" if prov["division_type"] == NSO_CENTRAL_CITY else "province"
+        name = clean(prov["name"])
         if key(name).startswith(city_word + " "):  # the package keeps "Thành phố" on cities
             name = name[len(city_word) + 1:]
         entry = _province_entry(b.grammar, "new", code, typ, name, p.new_valid_from, None)
