@@ -215,9 +215,6 @@ def _province_entry(g: Grammar, era: str, code: int, typ: str, name: str,
                  EntityKind.province, valid_from, valid_to, successor, successor_name)  # fmt: skip
 
 
-NSO_CENTRAL_CITY = "thành phố trung ương"  # the package's THANH_PHO_TRUNG_UONG
-
-
 def _nso_provinces() -> list[dict]:
     """The package's province list, read from its data file: importing the package builds
     an enum of its 3 321 wards (0.15 s of a one-file run) for the 34 provinces read here."""
@@ -233,9 +230,11 @@ def _new_provinces(b: _Builder, p: ProvincesFile) -> dict:
     new_by_code: dict[int, tuple[Entry, str, str, tuple, tuple]] = {}
     for prov in _nso_provinces():
         code = int(prov["code"])
-        typ = "city" if prov["division_type"] == NSO_CENTRAL_CITY else "province"
         name = clean(prov["name"])
-        if key(name).startswith(city_word + " "):  # the package keeps "Thành phố" on cities
+        # The package keeps "Thành phố" on exactly its centrally run cities (its division
+        # type THANH_PHO_TRUNG_UONG; tests/test_gazetteer.py checks the list is the package's).
+        typ = "city" if key(name).startswith(city_word + " ") else "province"
+        if typ == "city":
             name = name[len(city_word) + 1:]
         entry = _province_entry(b.grammar, "new", code, typ, name, p.new_valid_from, None)
         x = extras.get(code) or NewProvinceExtra(code=code)
