@@ -289,9 +289,11 @@ def sets_no_task(c: Clause) -> bool:
     "luôn gương mẫu, trách nhiệm"): a closing formula or an attitude (C52, C55)."""
     a0, a1 = c.action
     rest = " " + " ".join(t.lower_ for t in c.tokens[a0:a1] if t.text not in PUNCT) + " "
-    for phrase in table().no_task:
-        rest = rest.replace(f" {phrase} ", " ")
-        rest = rest.replace(f" {phrase} ", " ")  # a phrase next to itself
+    before = ""
+    while rest != before:  # until stable: a phrase may stand next to itself
+        before = rest
+        for phrase in table().no_task:
+            rest = rest.replace(f" {phrase} ", " ")
     return not rest.strip()
 
 
